@@ -61,4 +61,9 @@ export interface PresentContext {
   study: string;
   /** Default CMS label of the report's plots. */
   cms: { extra: string; period?: string; energy?: string };
+  /**
+   * The same study's result in an earlier archived report named by report.yaml's
+   * `compare_with`, when there is one; present() then shows the change.
+   */
+  previous?: { report: string; result: unknown };
 }
