@@ -9,5 +9,7 @@ try {
     parentPort.postMessage({ type: 'progress', done, total }));
   parentPort.postMessage({ type: 'done', output });
 } catch (error) {
-  parentPort.postMessage({ type: 'error', message: error?.message ?? String(error), stack: error?.stack });
+  parentPort.postMessage({
+    type: 'error', name: error?.name, message: error?.message ?? String(error), stack: error?.stack,
+  });
 }

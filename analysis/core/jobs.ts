@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from './files.ts';
+import { InputError } from './errors.ts';
 
 /**
  * A self-contained unit of work: a module exporting `runJob(input)`, and an input that
@@ -83,7 +84,8 @@ export function createJobPool(size = defaultWorkerCount()): JobPool {
         else if (message.type === 'done') { settled = true; resolve(message.output); }
         else if (message.type === 'error') {
           settled = true;
-          const error = new Error(message.message);
+          // An input error raised inside the job stays an input error for the caller.
+          const error = message.name === 'InputError' ? new InputError(message.message) : new Error(message.message);
           error.stack = message.stack;
           reject(error);
         }
@@ -102,6 +104,7 @@ export function createJobPool(size = defaultWorkerCount()): JobPool {
       if (spec.outputFile) await writeFileAtomic(spec.outputFile, JSON.stringify(output));
       return output as Output;
     } catch (error) {
+      if (error instanceof InputError) throw new InputError(`${spec.label}: ${error.message}`, { cause: error });
       throw new JobError(spec.label, (error as Error).message, { cause: error });
     } finally {
       release();
