@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runReport, temporaryRoot } from './helpers.ts';
+
+const validReport = `title: Test report
+author: {name: A. Physicist, email: a.physicist@example.org, institute: Some University}
+date: 2026-11-05
+meeting: Group meeting
+sections:
+  - title: Text only
+    motivation: [A bullet]
+`;
+
+/** A build root holding report `x` with the given report.yaml, and a previous build to protect. */
+async function rootWith(reportYaml: string, files: Record<string, string> = {}): Promise<string> {
+  const root = await temporaryRoot();
+  await mkdir(join(root, 'content', 'x'), { recursive: true });
+  await writeFile(join(root, 'content', 'x', 'report.yaml'), reportYaml);
+  for (const [name, content] of Object.entries(files)) await writeFile(join(root, 'content', 'x', name), content);
+  await mkdir(join(root, '_site'), { recursive: true });
+  await writeFile(join(root, '_site', 'previous.html'), 'previous build');
+  await mkdir(join(root, 'results', 'x'), { recursive: true });
+  await writeFile(join(root, 'results', 'x', 'previous.json'), '{}');
+  return root;
+}
+
+async function assertUntouched(root: string): Promise<void> {
+  assert.equal(await readFile(join(root, '_site', 'previous.html'), 'utf8'), 'previous build');
+  assert.deepEqual(await readdir(join(root, '_site')), ['previous.html']);
+  assert.deepEqual(await readdir(join(root, 'results', 'x')), ['previous.json']);
+  assert.deepEqual((await readdir(root)).filter((name) => name.startsWith('.build-')), []);
+}
+
+test('yaml syntax error names file, line and column', async () => {
+  const root = await rootWith(validReport.replace('sections:', 'sections: [\n  oops'));
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /content\/x\/report\.yaml:\d+:\d+: YAML syntax error/);
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace for an input error');
+  await assertUntouched(root);
+});
+
+test('schema error lists every bad key path', async () => {
+  const bad = validReport
+    .replace('a.physicist@example.org', 'not-an-email')
+    .replace('motivation: [A bullet]', 'motivation: A bullet\n    colour: red');
+  const root = await rootWith(bad);
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /report\.yaml: invalid configuration/);
+  assert.match(stderr, /author\.email: must match format "email"/);
+  assert.match(stderr, /sections\[0\]\.motivation: expected array/);
+  assert.match(stderr, /sections\[0\]\.colour: unknown key/);
+  await assertUntouched(root);
+});
+
+test('unknown study kind names the config', async () => {
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', '    study: study.yaml'),
+    { 'study.yaml': 'kind: no-such-study\nname: s\n' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /study\.yaml: unknown study kind "no-such-study"; known kinds: cut-importance/);
+  await assertUntouched(root);
+});
+
+test('study config with bad name names key', async () => {
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', '    study: study.yaml'),
+    { 'study.yaml': 'kind: hlt-rates\nname: "two words"\n' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /study\.yaml: invalid configuration/);
+  assert.match(stderr, /  - name: must match pattern/);
+  await assertUntouched(root);
+});
+
+test('unknown report name lists reports', async () => {
+  const root = await rootWith(validReport);
+  const { code, stderr } = await runReport(['--root', root, '--report', 'y']);
+  assert.equal(code, 1);
+  assert.match(stderr, /report y not found: no .*content\/y\/report\.yaml \(reports: x\)/);
+  await assertUntouched(root);
+});
+
+test('bad option prints usage', async () => {
+  const { code, stderr } = await runReport(['--colour']);
+  assert.equal(code, 2);
+  assert.match(stderr, /Unknown option '--colour'/);
+  assert.match(stderr, /usage: npm run report/);
+});
