@@ -11,10 +11,10 @@ const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * after a CERN single sign-on login. `ShibRequireAll On` makes both `Require` lines
  * apply, and a user needs to be in any one of the groups listed on the second.
  *
- * NOTE: these are the Shibboleth directives of the CERN web service before webEOS. The
- * webEOS documentation (webeos.docs.cern.ch) says .htaccess files are read only when
- * "Use .htaccess files" is enabled in the site's settings and that group access is
- * managed in the Application Portal. Whether webEOS still honours `Require ADFS_GROUP`
+ * NOTE: these are the Shibboleth directives of the CERN web service before webEOS. According
+ * to the webEOS documentation (webeos.docs.cern.ch), .htaccess files are read only when
+ * "Use .htaccess files" is enabled in the site's settings, and group access is managed
+ * in the Application Portal. Whether webEOS still honours `Require ADFS_GROUP`
  * could not be confirmed, so check the restriction from a browser after publishing.
  */
 export function formatAccessFile(groups: string[], source: string): string {

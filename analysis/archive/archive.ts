@@ -24,7 +24,7 @@ export interface CreateArchiveOptions {
   /** Folder holding content/, results/ and _site/. */
   root: string;
   report: string;
-  /** Where `<report>/<version>.tar.gz` goes; default `<root>/archive`. */
+  /** Folder of the `<report>/<version>.tar.gz` archives; default `<root>/archive`. */
   archiveDir?: string;
   log?: Logger;
 }
@@ -112,11 +112,11 @@ export async function createArchive(options: CreateArchiveOptions):
  */
 async function reserveVersion(folder: string): Promise<{ version: number; reservation: string }> {
   await mkdir(folder, { recursive: true });
-  const taken = (await readdir(folder))
+  const usedVersions = (await readdir(folder))
     .map((name) => /^\.?(\d+)\.(?:tar\.gz|reserved)$/.exec(name)?.[1])
     .filter((digits): digits is string => digits !== undefined)
     .map(Number);
-  for (let version = Math.max(0, ...taken) + 1; ; version++) {
+  for (let version = Math.max(0, ...usedVersions) + 1; ; version++) {
     const reservation = join(folder, `.${version}.reserved`);
     try {
       const handle = await open(reservation, 'wx');

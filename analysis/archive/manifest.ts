@@ -17,7 +17,7 @@ export interface InputRecord extends FileRecord {
 }
 
 /**
- * Contents of `manifest.json` at the top of an archive: what the archive holds and the
+ * Contents of `manifest.json` at the top of an archive: the files of the archive and the
  * environment the results were produced in.
  */
 export interface Manifest {

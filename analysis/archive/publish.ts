@@ -101,7 +101,7 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
   const summary = `${changes.added.length} added, ${changes.changed.length} changed, ` +
     `${changes.removed.length} removed`;
   if (options.dryRun) {
-    log.info(`dry run: publishing ${report} to ${target} would leave ${summary}`);
+    log.info(`dry run of publishing ${report} to ${target}: ${summary}; nothing written`);
     return result;
   }
 
@@ -125,7 +125,7 @@ function checkReportName(report: string): void {
 interface PublishSettings {
   url: string | null;
   groups: string[];
-  /** Where the groups came from, for error messages. */
+  /** Source of the groups (the option or the report.yaml key), for error messages. */
   groupsSource: string;
 }
 
@@ -211,7 +211,7 @@ async function warnAboutLeftovers(to: string, report: string, log: Logger): Prom
   for (const name of leftovers) {
     const path = join(to, name);
     if (name.slice(prefix.length).startsWith('previous-') && !targetExists) {
-      log.warn(`${join(to, report)} is missing and ${path} holds the version published before ` +
+      log.warn(`${join(to, report)} is missing and ${path} contains the version published before ` +
         `an interrupted publish: restore it with mv ${path} ${join(to, report)} if needed`);
     } else {
       log.warn(`${path} was left by an interrupted publish and can be removed`);
