@@ -59,7 +59,7 @@ async function verify(file: string): Promise<void> {
       ? `${manifest.git.commit}${manifest.git.dirty ? ' (uncommitted changes)' : ''}` : 'unknown';
     console.log(`${file}: ${manifest.files.length} files (${bytes} bytes) match the manifest`);
     console.log(`report ${manifest.report}, version ${manifest.version}, written ${manifest.created}`);
-    console.log(`inputs: ${manifest.inputs.length} files; backend: ${manifest.backend}; ` +
+    console.log(`input files: ${manifest.inputs.length}; backend: ${manifest.backend}; ` +
       `node ${manifest.node}; commit ${git}`);
   } finally {
     await rm(destination, { recursive: true, force: true });
