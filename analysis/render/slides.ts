@@ -1,0 +1,398 @@
+import createDebug from 'debug';
+import type { BoxBlock, ChartBlock, CmsLabel, Part, TableBlock } from '../core/presentation.ts';
+import type { ReportView, SectionView } from '../core/report-view.ts';
+import { writeFileAtomic } from '../core/files.ts';
+import { chartSize, renderChartPng, renderChartSvg } from './charts.ts';
+import { inlineRuns, markdown, type TextRun } from './markdown.ts';
+import { COLOURS, CONTENT, PAGE, SlideDeck, type LayoutBox, type TextStyle } from './slide-deck.ts';
+import {
+  drawTableSlice, layoutTable, naturalTableWidth, rowsThatFit, tableFrameHeight,
+} from './slide-tables.ts';
+
+const debug = createDebug('report:slides');
+
+const CONTENT_WIDTH = CONTENT.right - CONTENT.left;
+const GAP = 16;
+const BULLET_STYLE: TextStyle = { size: 17, lineGap: 2 };
+const PARAGRAPH_GAP = 8;
+const BULLET_INDENT = 18;
+const NOTE_STYLE: TextStyle = { size: 13, lineGap: 1 };
+const BOX_TITLE_STYLE: TextStyle = { font: 'bold', size: 13 };
+const BOX_LINE_STYLE: TextStyle = { size: 12, lineGap: 1 };
+const CHART_TITLE_STYLE: TextStyle = { font: 'bold', size: 12 };
+const CAPTION_STYLE: TextStyle = { font: 'italic', size: 9.5, colour: COLOURS.muted };
+/** Below this height left on a slide, tables and charts start on the next slide. */
+const MIN_VISUAL_HEIGHT = 190;
+/** Smallest drawing height of a chart before the charts of a part spread over slides. */
+const MIN_CHART_HEIGHT = 150;
+const BOX_PADDING = 10;
+
+export interface SlidesResult {
+  pdf: Buffer;
+  /** Every text box, rectangle and image drawn, with its page. */
+  layout: LayoutBox[];
+  /** Charts drawn as PNG because their SVG could not be drawn, by id. */
+  rasterCharts: string[];
+  pages: number;
+}
+
+/** Writes the report's slides as a 16:9 PDF, atomically. */
+export async function writeSlides(report: ReportView, file: string): Promise<void> {
+  const { pdf } = await renderSlides(report);
+  await writeFileAtomic(file, pdf);
+}
+
+/**
+ * Renders the slides: a title slide, then per section its motivation, method, one or
+ * more slides per presentation part and its comments, each with a headline bar and a
+ * footer. Long lists and tables continue on further slides marked "(cont.)".
+ */
+export async function renderSlides(report: ReportView): Promise<SlidesResult> {
+  const deck = new SlideDeck(report);
+  const writer = new SlideWriter(deck, report.cms);
+  drawTitleSlide(deck, report);
+  for (const section of report.sections) await writer.section(section);
+  deck.finishFooters();
+  const pdf = await deck.finish();
+  debug(`${report.name}: ${deck.page} slides, ${pdf.length} bytes`);
+  return { pdf, layout: deck.layout, rasterCharts: writer.rasterCharts, pages: deck.page };
+}
+
+function drawTitleSlide(deck: SlideDeck, report: ReportView): void {
+  deck.addBlankPage();
+  deck.rect(0, 0, PAGE.width, 210, COLOURS.bar);
+  deck.rect(0, 210, PAGE.width, 4, COLOURS.accent);
+  const width = CONTENT_WIDTH;
+  const label = report.cms.extra ? `CMS ${report.cms.extra}` : 'CMS';
+  deck.text(label, CONTENT.left, 36, width, { font: 'bold', size: 14, colour: '#b8c7dd' },
+    { maxLines: 1 });
+  let y = 70;
+  y += deck.text(report.title, CONTENT.left, y, width,
+    { font: 'bold', size: 32, colour: COLOURS.barText }, { maxLines: 2 });
+  if (report.subtitle) {
+    deck.text(report.subtitle, CONTENT.left, y + 6, width,
+      { size: 18, colour: '#dfe6f0' }, { maxLines: 2 });
+  }
+  y = 250;
+  y += deck.text(report.author.name, CONTENT.left, y, width, { font: 'bold', size: 20 },
+    { maxLines: 1 }) + 6;
+  y += deck.text(report.author.institute, CONTENT.left, y, width,
+    { size: 16, colour: COLOURS.muted }, { maxLines: 2 }) + 6;
+  deck.text(report.author.email, CONTENT.left, y, width, { size: 14, colour: COLOURS.link },
+    { maxLines: 1 });
+  deck.text(`${report.meeting}\n${formatDate(report.date)}`, CONTENT.left, 420, width,
+    { size: 16, colour: COLOURS.ink, lineGap: 4 }, { maxLines: 3 });
+}
+
+function formatDate(iso: string): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric',
+    timeZone: 'UTC' });
+}
+
+/** One paragraph of flowing text: a bullet, a plain paragraph or a code line. */
+interface Paragraph {
+  runs: TextRun[];
+  bullet: boolean;
+  style: TextStyle;
+}
+
+/** Splits Markdown into paragraphs and list items, keeping inline styling. */
+function markdownParagraphs(text: string, style: TextStyle): Paragraph[] {
+  const paragraphs: Paragraph[] = [];
+  let listDepth = 0;
+  let heading = false;
+  for (const token of markdown.parse(text, {})) {
+    if (token.type === 'bullet_list_open' || token.type === 'ordered_list_open') listDepth += 1;
+    else if (token.type === 'bullet_list_close' || token.type === 'ordered_list_close') {
+      listDepth -= 1;
+    } else if (token.type === 'heading_open') heading = true;
+    else if (token.type === 'heading_close') heading = false;
+    else if (token.type === 'inline') {
+      const runs = inlineRuns(token.content).map((run) => (heading ? { ...run, bold: true } : run));
+      paragraphs.push({ runs, bullet: listDepth > 0, style });
+    } else if (token.type === 'fence' || token.type === 'code_block') {
+      const runs = [{ text: token.content.replace(/\n$/, ''), code: true }];
+      paragraphs.push({ runs, bullet: false, style: { ...style, size: style.size - 3 } });
+    }
+  }
+  return paragraphs;
+}
+
+function bulletParagraphs(bullets: string[]): Paragraph[] {
+  return bullets.map((bullet) => ({ runs: inlineRuns(bullet), bullet: true, style: BULLET_STYLE }));
+}
+
+/** A side item beside the charts: a table (from some row on) or a framed box. */
+type SideItem = { kind: 'table'; table: TableBlock; start: number } | { kind: 'box'; box: BoxBlock };
+
+/** What is left of a part to draw on the next slide. */
+interface Pending {
+  side: SideItem[];
+  charts: ChartBlock[];
+}
+
+class SlideWriter {
+  readonly rasterCharts: string[] = [];
+  #deck: SlideDeck;
+  #label: CmsLabel;
+  #title = '';
+  #kicker = '';
+  #y: number = CONTENT.top;
+
+  constructor(deck: SlideDeck, label: CmsLabel) {
+    this.#deck = deck;
+    this.#label = label;
+  }
+
+  async section(section: SectionView): Promise<void> {
+    if (section.motivation.length) this.#bulletSlides(section, 'Motivation', section.motivation);
+    if (section.method.length) {
+      this.#bulletSlides(section, section.methodTitle || 'Methodology', section.method);
+    }
+    for (const part of section.presentation?.parts ?? []) await this.#part(section, part);
+    if (section.comments.length) this.#bulletSlides(section, 'Comments', section.comments);
+  }
+
+  #start(kicker: string, title: string): void {
+    this.#kicker = kicker;
+    this.#title = title;
+    this.#deck.addSlide(title, kicker);
+    this.#y = CONTENT.top;
+  }
+
+  #continue(): void {
+    this.#deck.addSlide(`${this.#title} (cont.)`, this.#kicker);
+    this.#y = CONTENT.top;
+  }
+
+  #bulletSlides(section: SectionView, title: string, bullets: string[]): void {
+    this.#start(section.title, title);
+    this.#flow(bulletParagraphs(bullets));
+  }
+
+  /** Draws paragraphs from the current position, continuing on new slides as needed. */
+  #flow(paragraphs: Paragraph[]): void {
+    const deck = this.#deck;
+    for (const paragraph of paragraphs) {
+      const indent = paragraph.bullet ? BULLET_INDENT : 0;
+      const width = CONTENT_WIDTH - indent;
+      let height = deck.measureRuns(paragraph.runs, width, paragraph.style);
+      if (this.#y + height > CONTENT.bottom && this.#y > CONTENT.top) this.#continue();
+      // A paragraph taller than a whole slide is cut off rather than run off the page.
+      if (this.#y + height > CONTENT.bottom) {
+        const lines = Math.floor((CONTENT.bottom - this.#y) / deck.lineHeight(paragraph.style));
+        const text = paragraph.runs.map((run) => run.text).join('');
+        height = deck.text(text, CONTENT.left + indent, this.#y, width, paragraph.style,
+          { maxLines: lines });
+      } else {
+        if (paragraph.bullet) {
+          deck.text('•', CONTENT.left + 2, this.#y, BULLET_INDENT - 2,
+            { ...paragraph.style, colour: COLOURS.accent }, { maxLines: 1 });
+        }
+        height = deck.runs(paragraph.runs, CONTENT.left + indent, this.#y, width,
+          paragraph.style);
+      }
+      this.#y += height + PARAGRAPH_GAP;
+    }
+  }
+
+  #note(text: string): void {
+    const deck = this.#deck;
+    const width = CONTENT_WIDTH - 2 * BOX_PADDING;
+    const runs = inlineRuns(text);
+    const height = Math.min(deck.measureRuns(runs, width, NOTE_STYLE),
+      CONTENT.bottom - CONTENT.top - 2 * BOX_PADDING);
+    if (this.#y + height + 2 * BOX_PADDING > CONTENT.bottom && this.#y > CONTENT.top) {
+      this.#continue();
+    }
+    deck.rect(CONTENT.left, this.#y, CONTENT_WIDTH, height + 2 * BOX_PADDING, COLOURS.note);
+    deck.rect(CONTENT.left, this.#y, 4, height + 2 * BOX_PADDING, COLOURS.noteBorder);
+    deck.runs(runs, CONTENT.left + BOX_PADDING, this.#y + BOX_PADDING, width, NOTE_STYLE);
+    this.#y += height + 2 * BOX_PADDING + PARAGRAPH_GAP;
+  }
+
+  async #part(section: SectionView, part: Part): Promise<void> {
+    this.#start(section.title, part.title);
+    const side: SideItem[] = [];
+    const charts: ChartBlock[] = [];
+    for (const block of part.blocks) {
+      if (block.kind === 'text') this.#flow(markdownParagraphs(block.markdown, BULLET_STYLE));
+      else if (block.kind === 'note') this.#note(block.text);
+      else if (block.kind === 'table') side.push({ kind: 'table', table: block, start: 0 });
+      else if (block.kind === 'box') side.push({ kind: 'box', box: block });
+      else charts.push(block);
+    }
+    let pending: Pending = { side, charts };
+    if (!side.length && !charts.length) return;
+    if (CONTENT.bottom - this.#y < MIN_VISUAL_HEIGHT && this.#y > CONTENT.top) this.#continue();
+    for (;;) {
+      pending = await this.#visualRow(pending, part.columns);
+      if (!pending.side.length && !pending.charts.length) break;
+      this.#continue();
+    }
+  }
+
+  /** Draws side items and charts side by side below the current position; returns the rest. */
+  async #visualRow(row: Pending, columns?: number): Promise<Pending> {
+    const deck = this.#deck;
+    const top = this.#y;
+    const height = CONTENT.bottom - top;
+    let sideWidth = 0;
+    if (row.side.length) {
+      const natural = Math.max(...row.side.map((item) => item.kind === 'table'
+        ? naturalTableWidth(deck, item.table) : boxWidth(deck, item.box)));
+      sideWidth = row.charts.length
+        ? Math.min(Math.max(natural, 260), CONTENT_WIDTH * 0.5) : Math.min(natural, CONTENT_WIDTH);
+    }
+    const pendingSide = this.#drawSide(row.side, CONTENT.left, top, sideWidth, height);
+    const chartsLeft = sideWidth ? CONTENT.left + sideWidth + GAP : CONTENT.left;
+    const pendingCharts = await this.#drawCharts(row.charts, chartsLeft, top,
+      CONTENT.right - chartsLeft, height, columns);
+    return { side: pendingSide, charts: pendingCharts };
+  }
+
+  #drawSide(items: SideItem[], x: number, top: number, width: number, height: number): SideItem[] {
+    const deck = this.#deck;
+    let y = top;
+    const bottom = top + height;
+    for (let index = 0; index < items.length; index += 1) {
+      const item = items[index];
+      const freshSlide = y === CONTENT.top;
+      if (item.kind === 'box') {
+        const boxHeight = measureBox(deck, item.box, width);
+        if (y + boxHeight > bottom && !freshSlide) return items.slice(index);
+        y += drawBox(deck, item.box, x, y, width, bottom - y) + GAP;
+        continue;
+      }
+      const layout = layoutTable(deck, item.table, width);
+      let count = rowsThatFit(layout, item.start, bottom - y);
+      const remaining = item.table.rows.length - item.start;
+      if (count === 0 && remaining > 0) {
+        if (!freshSlide) return items.slice(index);
+        count = 1;
+        debug(`table '${item.table.id}': row ${item.start} is taller than a slide`);
+      }
+      if (y + tableFrameHeight(layout) > bottom && !freshSlide) return items.slice(index);
+      y += drawTableSlice(deck, layout, item.start, item.start + count, x, y, item.start > 0) + GAP;
+      if (item.start + count < item.table.rows.length) {
+        return [{ ...item, start: item.start + count }, ...items.slice(index + 1)];
+      }
+    }
+    return [];
+  }
+
+  async #drawCharts(charts: ChartBlock[], x: number, top: number, width: number, height: number,
+    columns?: number): Promise<ChartBlock[]> {
+    if (!charts.length) return [];
+    const grid = chooseGrid(this.#deck, charts, width, height, columns);
+    const shown = charts.slice(0, grid.perSlide);
+    for (let index = 0; index < shown.length; index += 1) {
+      const column = index % grid.columns;
+      const rowIndex = Math.floor(index / grid.columns);
+      await this.#chart(shown[index], x + column * (grid.cellWidth + GAP),
+        top + rowIndex * (grid.cellHeight + GAP), grid.cellWidth, grid.cellHeight);
+    }
+    return charts.slice(grid.perSlide);
+  }
+
+  async #chart(block: ChartBlock, x: number, y: number, width: number, height: number): Promise<void> {
+    const deck = this.#deck;
+    const titleHeight = deck.text(block.title, x, y, width, CHART_TITLE_STYLE, { maxLines: 1 }) + 4;
+    const captionHeight = block.caption ? deck.measure(block.caption, width, CAPTION_STYLE) + 4 : 0;
+    const size = chartSize(block);
+    const available = height - titleHeight - captionHeight;
+    const scale = Math.min(width / size.width, available / size.height);
+    const drawnWidth = size.width * scale;
+    const drawnHeight = size.height * scale;
+    const left = x + (width - drawnWidth) / 2;
+    const top = y + titleHeight;
+    let drawn = false;
+    try {
+      const svg = await renderChartSvg(block, { label: this.#label });
+      drawn = deck.svg(svg, left, top, drawnWidth, drawnHeight, block.id);
+    } catch (error) {
+      debug(`chart '${block.id}': SVG failed (${(error as Error).message})`);
+    }
+    if (!drawn) {
+      // NOTE: the PNG fallback is a raster at 3x the chart's CSS size; it is only used
+      // where the SVG path fails, and `rasterCharts` lists those charts.
+      this.rasterCharts.push(block.id);
+      const png = await renderChartPng(block, { scale: 3, label: this.#label });
+      deck.png(png, left, top, drawnWidth, drawnHeight, block.id);
+    }
+    if (block.caption) {
+      deck.text(block.caption, x, top + drawnHeight + 4, width, CAPTION_STYLE,
+        { maxLines: Math.max(1, Math.floor(captionHeight / deck.lineHeight(CAPTION_STYLE))) });
+    }
+  }
+}
+
+interface Grid {
+  columns: number;
+  perSlide: number;
+  cellWidth: number;
+  cellHeight: number;
+}
+
+/**
+ * Chooses the chart grid for a box: `columns` when given, otherwise the column count
+ * that draws the charts largest. When rows would get lower than MIN_CHART_HEIGHT, fewer
+ * rows go on this slide and the other charts move on.
+ */
+function chooseGrid(deck: SlideDeck, charts: ChartBlock[], width: number, height: number,
+  columns?: number): Grid {
+  const chrome = deck.lineHeight(CHART_TITLE_STYLE) + 4;
+  const candidates = columns ? [Math.max(1, Math.min(columns, charts.length))]
+    : Array.from({ length: Math.min(charts.length, 4) }, (_, i) => i + 1);
+  let best: Grid | undefined;
+  let bestScale = -1;
+  for (const count of candidates) {
+    const cellWidth = (width - GAP * (count - 1)) / count;
+    const maxRows = Math.max(1, Math.floor((height + GAP) / (MIN_CHART_HEIGHT + chrome + GAP)));
+    const rows = Math.min(Math.ceil(charts.length / count), maxRows);
+    const cellHeight = (height - GAP * (rows - 1)) / rows;
+    const scale = Math.min(...charts.slice(0, rows * count).map((chart) => {
+      const size = chartSize(chart);
+      return Math.min(cellWidth / size.width, (cellHeight - chrome) / size.height);
+    }));
+    // Prefer fitting all charts on one slide, then the larger drawing.
+    const fitsAll = rows * count >= charts.length ? 1 : 0;
+    const score = fitsAll * 1000 + scale;
+    if (score > bestScale) {
+      bestScale = score;
+      best = { columns: count, perSlide: rows * count, cellWidth, cellHeight };
+    }
+  }
+  return best!;
+}
+
+function boxWidth(deck: SlideDeck, box: BoxBlock): number {
+  const widths = [deck.widthOf(box.title, BOX_TITLE_STYLE),
+    ...box.lines.map((line) => deck.widthOf(line, BOX_LINE_STYLE))];
+  return Math.max(...widths) + 2 * BOX_PADDING + 2;
+}
+
+function measureBox(deck: SlideDeck, box: BoxBlock, width: number): number {
+  const inner = width - 2 * BOX_PADDING;
+  const lines = box.lines.reduce((sum, line) => sum + deck.measure(line, inner, BOX_LINE_STYLE) + 3, 0);
+  return deck.measure(box.title, inner, BOX_TITLE_STYLE) + 6 + lines + 2 * BOX_PADDING;
+}
+
+/** Draws a framed box, cut to `maxHeight`; returns its height. */
+function drawBox(deck: SlideDeck, box: BoxBlock, x: number, y: number, width: number,
+  maxHeight: number): number {
+  const height = Math.min(measureBox(deck, box, width), maxHeight);
+  const inner = width - 2 * BOX_PADDING;
+  deck.rect(x, y, width, height, COLOURS.boxFill, COLOURS.rule);
+  let top = y + BOX_PADDING;
+  const bottom = y + height - BOX_PADDING;
+  top += deck.text(box.title, x + BOX_PADDING, top, inner, BOX_TITLE_STYLE, { maxLines: 1 }) + 6;
+  for (const line of box.lines) {
+    const lineHeight = deck.measure(line, inner, BOX_LINE_STYLE);
+    if (top + lineHeight > bottom) break;
+    top += deck.text(line, x + BOX_PADDING, top, inner, BOX_LINE_STYLE) + 3;
+  }
+  return height;
+}
