@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../core/errors.ts';
+import { initBackend } from './backend.ts';
 import {
   loadEvaluationSet, loadNetwork, type Activation, type DenseLayer, type EvaluationSet,
   type SavedNetwork,
@@ -124,8 +125,8 @@ function addArrays(a: Float64Array, b: Float64Array, factor: number): Float64Arr
 
 /**
  * Evaluates the network on one standardised input vector with `Jet`s: the value, gradient
- * and Hessian of its single output. Float64 and exact but slow (a few ms an event for
- * 28 inputs): it is the reference that the batched tfjs paths are tested against.
+ * and Hessian of its single output. It is exact in float64 but slow, with d^2 operations per
+ * weight, so it serves as the reference that the batched tfjs paths are tested against.
  */
 export function evaluateNetworkJet(network: SavedNetwork, standardised: ArrayLike<number>): Jet {
   const d = standardised.length;
@@ -160,7 +161,7 @@ export function evaluateNetwork(network: SavedNetwork, standardised: ArrayLike<n
 }
 
 /**
- * How the Hessian is computed. `closed-form` holds only when every hidden layer is relu or
+ * Method of the Hessian. `closed-form` holds only when every hidden layer is relu or
  * linear and the output is a sigmoid: y = s(z) with z piecewise linear in x, so
  * H = y (1 - y) (1 - 2y) g g^T with g = dz/dx. `general` holds for any twice-differentiable
  * activation (relu and elu away from their kink at 0).
@@ -174,7 +175,7 @@ export function closedFormHolds(network: SavedNetwork): boolean {
     && hidden.every((layer) => layer.activation === 'relu' || layer.activation === 'linear');
 }
 
-/** Checks that the layers chain and end in a single output; names `what` in the error. */
+/** Checks that the layers chain and end in a single output. Errors start with `what`. */
 export function checkNetwork(network: SavedNetwork, what: string): void {
   if (network.layers.length === 0) throw new InputError(`${what}: the network has no layers`);
   let width = network.inputs.length;
@@ -398,13 +399,14 @@ function weightedSums(layers: LayerTensors[], standardised: tf.Tensor2D, weights
 /**
  * Taylor coefficients from a gradient and a full Hessian (row-major, `d x d`): t_i = dy/dx_i,
  * t_ii = H_ii / 2 and t_ij = H_ij for i != j, as in
- * y(x + dx) = y + sum_i t_i dx_i + sum_{i<=j} t_ij dx_i dx_j.
+ * y(x + dx) = y + sum_i t_i dx_i + sum_{i<=j} t_ij dx_i dx_j. The mixed terms are
+ * symmetrised, (H_ij + H_ji) / 2, so that float32 rounding leaves no asymmetry.
  */
 export function taylorCoefficients(gradient: ArrayLike<number>, hessian: ArrayLike<number>):
   { first: number[]; second: number[][] } {
   const d = gradient.length;
-  const second = Array.from({ length: d }, (_, i) =>
-    Array.from({ length: d }, (_, j) => (i === j ? hessian[i * d + j] / 2 : hessian[i * d + j])));
+  const second = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) =>
+    (i === j ? hessian[i * d + i] / 2 : (hessian[i * d + j] + hessian[j * d + i]) / 2)));
   return { first: Array.from(gradient), second };
 }
 
@@ -521,24 +523,19 @@ export async function meanTaylorCoefficients(network: SavedNetwork, set: Evaluat
 }
 
 /**
- * Selects the tfjs backend by name (`wasm`, `cpu`, or `tensorflow` when tfjs-node is
- * installed), for a job running in its own worker thread.
+ * Initialises the tfjs backend of this thread: `cpu` (pure JavaScript, used by the tests),
+ * else `wasm` or `tensorflow` through the project's backend selection.
  */
-export async function initialiseBackend(name: string): Promise<string> {
-  if (tf.getBackend() === name) return name;
-  if (name === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const { createRequire } = await import('node:module');
-    const { dirname, join } = await import('node:path');
-    const require = createRequire(import.meta.url);
-    const root = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-    wasm.setWasmPaths(`${join(root, 'dist')}/`);
-  } else if (name === 'tensorflow') {
-    await import('@tensorflow/tfjs-node' as string);
+export async function useBackend(name: string): Promise<string> {
+  if (name === 'cpu') {
+    await tf.setBackend('cpu');
+    await tf.ready();
+    return 'cpu';
   }
-  if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialise`);
-  await tf.ready();
-  return name;
+  if (name !== 'wasm' && name !== 'tensorflow') {
+    throw new InputError(`invalid tfjs backend "${name}": expected cpu, wasm or tensorflow`);
+  }
+  return initBackend(name);
 }
 
 /** Input of one Taylor job: one trained network on its evaluation events. */
@@ -556,7 +553,7 @@ export interface TaylorJobInput {
 /** Job entry point (see analysis/core/jobs.ts): one network, its mean Taylor coefficients. */
 export async function runJob(input: TaylorJobInput,
   progress: (done: number, total: number) => void): Promise<TaylorSummary> {
-  await initialiseBackend(input.backend);
+  await useBackend(input.backend);
   const network = await loadNetwork(input.networkDir);
   checkNetwork(network, `${input.label} (${input.networkDir})`);
   checkInputs(network.inputs, input.inputs, `${input.label}: the network`);
