@@ -1,0 +1,171 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../core/errors.ts';
+import type { JobSpec } from '../core/jobs.ts';
+import type { StudyContext } from '../core/study.ts';
+import type { BackendName } from '../learning/backend.ts';
+import { saveEvaluationSet } from '../learning/saved-model.ts';
+import type { TrainingJobInput, TrainingJobOutput } from '../learning/training-job.ts';
+import { modelConfig, resolveVariable, type CutImportanceConfig, type Variable } from './config.ts';
+import { meanAndSpread, type CutImportanceResult, type StepResult } from './result.ts';
+import { checkExpressions, eventSet, formatCount, prepareEvents } from './samples.ts';
+
+const TRAINING_JOB = fileURLToPath(new URL('../learning/training-job.ts', import.meta.url));
+
+interface StepPlan {
+  name: string;
+  label: string;
+  added: Variable[];
+  inputs: Variable[];
+  /** Folder names relative to the work folder. */
+  folder: string;
+}
+
+/** Cumulative inputs per step: step k has the base inputs and the additions of steps 0..k. */
+export function planSteps(config: CutImportanceConfig): StepPlan[] {
+  const inputs = config.base_inputs.map(resolveVariable);
+  const seen = new Set<string>();
+  for (const variable of inputs) {
+    if (seen.has(variable.name)) {
+      throw new InputError(`study ${config.name}: base input ${variable.name} is listed twice`);
+    }
+    seen.add(variable.name);
+  }
+  return config.steps.map((step, index) => {
+    const added = step.adds.map(resolveVariable);
+    for (const variable of added) {
+      if (seen.has(variable.name)) {
+        throw new InputError(`study ${config.name}: steps[${index}] (${step.name}) adds ` +
+          `${variable.name}, which is already an input`);
+      }
+      seen.add(variable.name);
+    }
+    inputs.push(...added);
+    return {
+      name: step.name,
+      label: step.label ?? (added.length > 0 ? added.map((v) => v.label).join(', ') : 'base inputs'),
+      added,
+      inputs: [...inputs],
+      folder: `step-${index}`,
+    };
+  });
+}
+
+function strategyLines(config: CutImportanceConfig): string[] {
+  const lines = [
+    `Trained on ${config.split.train} event numbers after the preselection: ${config.preselection}`,
+    `Evaluated on ${config.split.evaluate} event numbers after the preselection and cut 0: ` +
+      config.evaluation_selection,
+    'Each step adds its variables to the inputs without cutting on them; every step uses the same events',
+    `${config.trainings} trainings per step, seeds ${config.seed} to ${config.seed + config.trainings - 1} ` +
+      '(the same at every step); inputs standardised with the training events\' mean and std',
+  ];
+  const weights = [config.samples.signal.weight, config.samples.background.weight];
+  if (weights.some((weight) => weight !== '1')) {
+    lines.push(`Event weights: signal ${weights[0]}, background ${weights[1]}`);
+  }
+  return lines;
+}
+
+/**
+ * Runs the study: reads and splits the events once, writes each step's training and
+ * evaluation sets to the work folder, then trains `trainings` networks per step as jobs in
+ * the shared pool and collects their AUCs.
+ */
+export async function runCutImportance(config: CutImportanceConfig,
+  context: StudyContext): Promise<CutImportanceResult> {
+  const plan = planSteps(config);
+  const variables = plan.at(-1)!.inputs;
+  checkExpressions(config, variables);
+  const backend = (await context.backend()) as BackendName;
+
+  const events = await prepareEvents(config, variables, context.resolve, context.log);
+  const specs: JobSpec<TrainingJobInput>[] = [];
+  for (const step of plan) {
+    const names = step.inputs.map((variable) => variable.name);
+    const training = eventSet(events, names, 'training');
+    const evaluation = eventSet(events, names, 'evaluation');
+    await saveEvaluationSet(join(context.workDir, step.folder, 'training-set'), training);
+    await saveEvaluationSet(join(context.workDir, step.folder), evaluation);
+    for (let t = 0; t < config.trainings; t++) {
+      const seed = config.seed + t;
+      const model = `${step.folder}/training-${t + 1}`;
+      specs.push({
+        module: TRAINING_JOB,
+        label: `${step.name}, seed ${seed}`,
+        outputFile: join(context.workDir, model, 'training.json'),
+        input: {
+          backend,
+          trainingSet: join(context.workDir, step.folder, 'training-set'),
+          evaluationSet: join(context.workDir, step.folder),
+          modelDir: join(context.workDir, model),
+          units: step.inputs.map((variable) => variable.unit),
+          model: modelConfig(config.model),
+          seed,
+          label: `${step.name}, seed ${seed}`,
+        },
+      });
+    }
+  }
+
+  context.log.info(`training ${specs.length} networks (${plan.length} steps x ${config.trainings}) ` +
+    `on ${context.jobs.size || 'no'} worker thread(s), tfjs backend ${backend}`);
+  const progress = context.log.progress('trainings', specs.length, 'networks');
+  const outputs = await context.jobs.runAll<TrainingJobOutput>(specs, (index, output) => {
+    const events = output.counts.evaluation.signal + output.counts.evaluation.background;
+    context.log.info(`trained ${specs[index].label}: AUC ${output.auc.toFixed(4)} on ` +
+      `${formatCount(events)} events (${output.seconds.toFixed(0)} s, ${output.epochs} epochs)`);
+    progress.increment();
+  }).finally(() => progress.stop());
+
+  const steps: StepResult[] = plan.map((step, s) => {
+    const trainings = outputs.slice(s * config.trainings, (s + 1) * config.trainings)
+      .map((output, t) => ({
+        seed: output.seed,
+        auc: output.auc,
+        model: `${step.folder}/training-${t + 1}`,
+        epochs: output.epochs,
+        bestEpoch: output.bestEpoch,
+        trainingLoss: output.trainingLoss,
+        validationLoss: output.validationLoss,
+        seconds: output.seconds,
+        counts: output.counts,
+        roc: output.roc,
+      }));
+    return {
+      name: step.name,
+      label: step.label,
+      added: step.added.map((variable) => variable.name),
+      inputs: step.inputs.map((variable) => variable.name),
+      units: step.inputs.map((variable) => variable.unit),
+      evaluation: step.folder,
+      trainings,
+      ...meanAndSpread(trainings.map((training) => training.auc)),
+    };
+  });
+
+  const model = config.model;
+  return {
+    title: config.title,
+    signal: config.samples.signal.label,
+    background: config.samples.background.label,
+    backend: outputs[0]?.backend ?? backend,
+    model: {
+      hiddenLayers: model.hidden_layers,
+      dropout: model.dropout,
+      activation: model.activation,
+      output: 'sigmoid',
+      optimizer: 'adam',
+      loss: 'binary_crossentropy',
+      batchSize: model.batch_size,
+      learningRate: model.learning_rate,
+      epochs: model.epochs,
+      validationFraction: model.validation_fraction,
+      patience: model.patience,
+      classWeight: model.class_weight,
+    },
+    strategy: strategyLines(config),
+    baseInputs: config.base_inputs.map((variable) => resolveVariable(variable).name),
+    steps,
+  };
+}

@@ -1,0 +1,89 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { InputError } from '../core/errors.ts';
+
+/** The tfjs backends this project runs on: native TensorFlow through tfjs-node, or WASM. */
+export type BackendName = 'tensorflow' | 'wasm';
+export type BackendRequest = BackendName | 'auto';
+
+let selected: Promise<BackendName> | undefined;
+
+/**
+ * Reads the requested backend from `REPORT_BACKEND` (`tensorflow`, `wasm` or `auto`, the
+ * default) and rejects any other value.
+ */
+export function requestedBackend(value = process.env.REPORT_BACKEND): BackendRequest {
+  const request = (value ?? '').trim() || 'auto';
+  if (request !== 'auto' && request !== 'tensorflow' && request !== 'wasm') {
+    throw new InputError(`invalid tfjs backend "${request}" (REPORT_BACKEND or --backend): ` +
+      'expected tensorflow, wasm or auto');
+  }
+  return request;
+}
+
+/**
+ * Selects and initialises the tfjs backend of this thread, once: tfjs-node (`tensorflow`)
+ * when it loads, WASM otherwise. `auto` falls back to WASM silently apart from the log line;
+ * an explicit `tensorflow` that cannot load is an error. `log` receives one line saying
+ * which backend runs and why.
+ *
+ * The WASM backend runs single-threaded in Node, because its threaded build needs browser
+ * workers. Parallel trainings come from worker threads, each with its own backend.
+ */
+export function initBackend(request: BackendRequest = requestedBackend(),
+  log?: (line: string) => void): Promise<BackendName> {
+  selected ??= select(request, log);
+  return selected;
+}
+
+async function select(request: BackendRequest, log?: (line: string) => void): Promise<BackendName> {
+  if (request !== 'wasm') {
+    const failure = await loadNative();
+    if (!failure) {
+      await tf.setBackend('tensorflow');
+      await tf.ready();
+      log?.(`tfjs backend: tensorflow (tfjs-node, native TensorFlow)`);
+      return 'tensorflow';
+    }
+    if (request === 'tensorflow') {
+      throw new InputError(`tfjs backend tensorflow requested, but @tensorflow/tfjs-node ` +
+        `does not load: ${failure}`);
+    }
+    log?.(`tfjs backend: wasm (@tensorflow/tfjs-node not available: ${failure})`);
+  } else {
+    log?.('tfjs backend: wasm (requested)');
+  }
+  setWasmPaths(wasmFolder());
+  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to initialise');
+  await tf.ready();
+  return 'wasm';
+}
+
+/** Imports tfjs-node, which registers the `tensorflow` backend; returns why it failed. */
+async function loadNative(): Promise<string | undefined> {
+  // A variable module name keeps TypeScript from requiring the optional package's types.
+  const name = '@tensorflow/tfjs-node';
+  try {
+    await import(name);
+    return tf.findBackend('tensorflow') ? undefined : 'it registered no tensorflow backend';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ERR_MODULE_NOT_FOUND' ? 'not installed' : (error as Error).message.split('\n')[0];
+  }
+}
+
+/** The folder of the .wasm binaries in node_modules, with a trailing slash as tfjs expects. */
+function wasmFolder(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
+  return join(dirname(manifest), 'dist') + '/';
+}
+
+/** Tells whether tfjs-node can be loaded here, without switching the backend. */
+export async function nativeBackendAvailable(): Promise<boolean> {
+  return (await loadNative()) === undefined;
+}
+
+export { tf };
