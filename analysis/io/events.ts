@@ -102,13 +102,17 @@ export async function* readChunks(source: EventSource, branches: string[],
     }
 
     const tree = await openRootTree(file, treeName);
-    checkBranches(tree, names);
-    progress.fileOpened(f, tree.entries);
-    for (let first = 0; first < tree.entries; first += chunkSize) {
-      const count = Math.min(chunkSize, tree.entries - first);
-      const chunk = await readRootRange(tree, names, first, count);
-      progress.entries(count);
-      yield chunk;
+    try {
+      checkBranches(tree, names);
+      progress.fileOpened(f, tree.entries);
+      for (let first = 0; first < tree.entries; first += chunkSize) {
+        const count = Math.min(chunkSize, tree.entries - first);
+        const chunk = await readRootRange(tree, names, first, count);
+        progress.entries(count);
+        yield chunk;
+      }
+    } finally {
+      tree.close();
     }
   }
 }
@@ -185,5 +189,7 @@ function concat(parts: Float64Array[], length: number): Float64Array {
 /** Names of the branches (or CSV header columns) available in one file. */
 export async function listBranches(file: string, tree = DEFAULT_TREE): Promise<string[]> {
   if (formatOf(file, {} as EventSource) === 'csv') return readCsvHeader(file);
-  return (await openRootTree(file, tree)).branchNames;
+  const opened = await openRootTree(file, tree);
+  opened.close();
+  return opened.branchNames;
 }

@@ -1,5 +1,6 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { openFile } from 'jsroot';
+import { openFile, FileProxy } from 'jsroot';
 import { treeProcess, TSelector } from 'jsroot/tree';
 import { InputError } from '../core/errors.ts';
 import { closestNames } from './names.ts';
@@ -16,21 +17,95 @@ export interface RootTree {
   /** jsroot's branch objects by name. */
   branches: Map<string, any>;
   tree: any;
+  /** Closes the file descriptor; the tree cannot be read afterwards. */
+  close(): void;
+}
+
+/**
+ * Local file access for jsroot with synchronous positioned reads. jsroot's own Node file
+ * class issues one asynchronous read per basket and never closes its descriptor; reading
+ * through this proxy keeps the CPU busy and the descriptors bounded over long chains.
+ */
+class LocalFileProxy extends FileProxy {
+  #fd = -1;
+  #size = 0;
+
+  constructor(private readonly path: string) {
+    super();
+  }
+
+  async openFile(): Promise<boolean> {
+    this.#fd = openSync(this.path, 'r');
+    this.#size = fstatSync(this.#fd).size;
+    return true;
+  }
+
+  getFileName(): string { return this.path; }
+
+  getFileSize(): number { return this.#size; }
+
+  async readBuffer(position: number, length: number): Promise<DataView> {
+    return this.#read(position, length);
+  }
+
+  async readBuffers(places: number[]): Promise<DataView[]> {
+    const views: DataView[] = [];
+    for (let k = 0; k < places.length; k += 2) views.push(this.#read(places[k], places[k + 1]));
+    return views;
+  }
+
+  closeFile(): void {
+    if (this.#fd >= 0) closeSync(this.#fd);
+    this.#fd = -1;
+  }
+
+  #read(position: number, length: number): DataView {
+    if (this.#fd < 0) throw new Error(`${this.path} is closed`);
+    if (position < 0 || position + length > this.#size) {
+      throw new Error(`read of ${length} bytes at ${position} is beyond the end (${this.#size} bytes)`);
+    }
+    const buffer = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const count = readSync(this.#fd, buffer, done, length - done, position + done);
+      if (count === 0) throw new Error(`unexpected end of file at ${position + done}`);
+      done += count;
+    }
+    return new DataView(buffer.buffer, buffer.byteOffset, length);
+  }
 }
 
 /** Opens `file` and reads its tree; a missing file or tree or a corrupt file is an InputError. */
 export async function openRootTree(file: string, treeName: string): Promise<RootTree> {
+  let size: number;
   try {
-    await stat(file);
+    size = (await stat(file)).size;
   } catch (error) {
     throw new InputError(`cannot read ROOT file ${file}: ${(error as NodeJS.ErrnoException).code}`);
   }
 
+  const proxy = new LocalFileProxy(file);
   let rootFile: any;
   try {
-    rootFile = await openFile(file);
+    rootFile = await openFile(proxy);
   } catch (error) {
+    proxy.closeFile();
     throw corrupt(file, error);
+  }
+  try {
+    return await readTree(rootFile, file, size, treeName, () => proxy.closeFile());
+  } catch (error) {
+    proxy.closeFile();
+    throw error;
+  }
+}
+
+async function readTree(rootFile: any, file: string, size: number, treeName: string,
+  close: () => void): Promise<RootTree> {
+  if (!rootFile) throw new InputError(`cannot read ROOT file ${file}: not a ROOT file`);
+  if (Number(rootFile.fEND) > size) {
+    throw new InputError(`cannot read ROOT file ${file}: truncated, ${size} bytes `
+      + `of the ${rootFile.fEND} its header gives`);
   }
   const keyNames: string[] = (rootFile.fKeys ?? []).map((key: any) => key.fName);
   if (!treeName.includes('/') && !keyNames.includes(treeName)) {
@@ -57,7 +132,8 @@ export async function openRootTree(file: string, treeName: string): Promise<Root
   };
   visit(tree.fBranches?.arr ?? []);
   return {
-    file, treeName, entries: Number(tree.fEntries), branchNames: [...branches.keys()], branches, tree,
+    file, treeName, entries: Number(tree.fEntries), branchNames: [...branches.keys()], branches,
+    tree, close,
   };
 }
 
@@ -124,10 +200,13 @@ export async function readRootRange(tree: RootTree, branches: string[], first: n
     row += 1;
   };
 
-  const finished = new Promise<boolean>((resolve) => {
+  let failRead: (error: unknown) => void = () => {};
+  const finished = new Promise<boolean>((resolve, reject) => {
     selector.Terminate = (ok: boolean) => resolve(ok);
+    failRead = reject;
   });
   try {
+    watchDetachedErrors(failRead);
     await Promise.race([
       treeProcess(tree.tree, selector, { firstentry: first, numentries: count }),
       finished,
@@ -140,11 +219,37 @@ export async function readRootRange(tree: RootTree, branches: string[], first: n
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw corrupt(tree.file, error);
+  } finally {
+    unwatchDetachedErrors(failRead);
   }
 
   const columns: Chunk['columns'] = {};
   for (const name of branches) columns[name] = builders.get(name)!.finish();
   return { file: tree.file, firstEntry: first, length: count, columns };
+}
+
+/**
+ * jsroot 7.11 reads baskets in a promise chain that treeProcess does not return, so a
+ * corrupt basket surfaces as an unhandled rejection rather than as a failed read. While a
+ * read is running, such rejections coming from jsroot fail the running reads; any other
+ * unhandled rejection is rethrown, which keeps Node's default of exiting on it.
+ */
+const runningReads = new Set<(error: unknown) => void>();
+
+function onUnhandledRejection(reason: unknown): void {
+  const stack = reason instanceof Error ? reason.stack ?? '' : '';
+  if (!/jsroot[\\/]modules/.test(stack) || runningReads.size === 0) throw reason;
+  for (const fail of runningReads) fail(reason);
+}
+
+function watchDetachedErrors(fail: (error: unknown) => void): void {
+  if (runningReads.size === 0) process.on('unhandledRejection', onUnhandledRejection);
+  runningReads.add(fail);
+}
+
+function unwatchDetachedErrors(fail: (error: unknown) => void): void {
+  runningReads.delete(fail);
+  if (runningReads.size === 0) process.off('unhandledRejection', onUnhandledRejection);
 }
 
 function isArrayLike(value: unknown): boolean {
