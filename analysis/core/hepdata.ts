@@ -72,7 +72,8 @@ export function hepdataTable(input: HepdataTableInput): string {
   const comment = input.description
     ? input.description.split('\n').map((line) => `# ${line}`.trimEnd()).join('\n') + '\n'
     : '';
-  return comment + stringify(document, { lineWidth: 0 });
+  // YAML 1.1 rules quote strings such as 2022-08-25 that PyYAML, which HEPData uses, reads as dates.
+  return comment + stringify(document, { lineWidth: 0, version: '1.1' });
 }
 
 function checkLengths(input: HepdataTableInput): void {
