@@ -1,12 +1,33 @@
+import { InputError } from '../core/errors.ts';
 import type { Study } from '../core/study.ts';
+import { Histogram } from '../physics/histogram.ts';
+import {
+  configSchema, deltaREdges, htBins, type PhotonJetsConfig,
+} from '../photonjets/config.ts';
+import { presentResult } from '../photonjets/present.ts';
+import { resultSchema, type PhotonJetsResult } from '../photonjets/result.ts';
+import { listInputs, runStudy } from '../photonjets/run.ts';
 
-// Placeholder until the study is written: registered so that the registry compiles.
-export const photonJetsDeltaR: Study = {
+/**
+ * Photon+jets delta-R study: the distance in delta-R between the leading jets (j1j2, j2j3,
+ * j1j3), at GEN and at RECO level, in bins of HT, for events with exactly one photon and
+ * at least one jet, with two or more sample sets compared by their normalised shapes.
+ */
+export const photonJetsDeltaR: Study<PhotonJetsConfig, PhotonJetsResult> = {
   kind: 'photon-jets-dr',
-  title: 'photon-jets-dr',
-  configSchema: { type: 'object' },
-  resultSchema: { type: 'object' },
-  inputs: async () => [],
-  run: async () => { throw new Error('study photon-jets-dr is not implemented yet'); },
-  present: () => ({ parts: [] }),
+  title: 'Photon+jets: delta-R between the leading jets',
+  configSchema,
+  resultSchema,
+  inputs: (config, context) => listInputs(config, context),
+  run: async (config, context) => {
+    // Bad HT or delta-R edges are reported before any job starts.
+    try {
+      htBins(config.ht);
+      Histogram.variable(deltaREdges(config.delta_r));
+    } catch (error) {
+      throw new InputError(`${context.configFile}: ${(error as Error).message}`);
+    }
+    return runStudy(config, context);
+  },
+  present: (result, context) => presentResult(result, context),
 };
