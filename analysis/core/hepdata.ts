@@ -43,8 +43,8 @@ export interface HepdataDependent {
 
 export interface HepdataTableInput {
   /**
-   * What the table shows. The data file has no place for it, so it is written as a comment
-   * at the top; a submission puts it in `submission.yaml`.
+   * Description of the table. The data file has no key for it, so it is written as a
+   * comment at the top. A submission repeats it in `submission.yaml`.
    */
   description?: string;
   independent: HepdataIndependent[];

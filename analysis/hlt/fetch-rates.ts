@@ -3,7 +3,7 @@ import { InputError } from '../core/errors.ts';
 import { OmsError, type OmsClient, type OmsQuery } from './oms-client.ts';
 import type { RatesCheck, RunInfo } from './rates-file.ts';
 
-/** What one check fetches: these runs, the paths matching these patterns. */
+/** Request for one check: the runs, and patterns of the paths to fetch in each. */
 export interface FetchRequest {
   runs: number[];
   /**
@@ -112,7 +112,7 @@ async function fetchFill(client: OmsClient, run: number): Promise<number> {
 /**
  * Averages the per-lumisection `pileup` attribute over the range, or over the whole run.
  * NOTE: the `runs` and `fills` resources were not seen to carry an average pile-up (only a
- * fill's `peak_pileup`), so the mean over lumisections stands in for the run's average.
+ * fill's `peak_pileup`), so the mean over lumisections is used as the run's average.
  */
 async function fetchPileup(client: OmsClient, run: number, range?: [number, number]): Promise<number> {
   const filters: OmsQuery['filters'] = [['run_number', 'EQ', run]];
@@ -129,7 +129,7 @@ async function fetchPileup(client: OmsClient, run: number, range?: [number, numb
 
 /**
  * Averages the path's rate over the lumisections of the range (`group[granularity]=
- * lumisection`); without a range, asks for the whole-run figure.
+ * lumisection`); without a range, requests the whole-run figure.
  * NOTE: `group[granularity]=run` for a whole-run rate is assumed from the granularity
  * option of the OMS trigger resources; it was not checked against the live API.
  */

@@ -3,7 +3,7 @@ import type { Logger } from '../core/log.ts';
 /**
  * Client of the CMS Online Monitoring System (OMS) aggregation REST API, e.g.
  * `https://cmsoms.cern.ch/agg/api/v1`. Resources (`runs`, `lumisections`, `hltpathinfo`,
- * `hltpathrates`, ...) answer in the JSON:API style: `{ data: [{ id, type, attributes }],
+ * `hltpathrates`, ...) respond in the JSON:API style: `{ data: [{ id, type, attributes }],
  * links: { next }, meta }`, filtered by `filter[<attribute>][<EQ|GE|LE|...>]=<value>` and
  * paged by `page[offset]` and `page[limit]`.
  */
@@ -13,7 +13,7 @@ export interface OmsClientOptions {
   baseUrl: string;
   /** Bearer token; sent only in the Authorization header, never logged. */
   token?: string;
-  /** Where the token came from, named in the message when the API rejects it. */
+  /** Source of the token (variable or file), named in the message when the API rejects it. */
   tokenSource?: string;
   /** Time limit of one request, body included, in ms. */
   timeoutMs?: number;
@@ -80,8 +80,8 @@ export class OmsClient {
       const data = readData(body, url);
       rows.push(...data);
 
-      // NOTE: the stop rule assumes the API sets `links.next` to null on the last page, as
-      // the public OMS clients rely on; without `links`, a short page ends the query.
+      // NOTE: the stop rule assumes that the API sets `links.next` to null on the last page,
+      // as public OMS clients expect. A response without `links` ends at a short page.
       const next = (body as { links?: { next?: unknown } }).links?.next;
       const hasLinks = typeof (body as { links?: unknown }).links === 'object';
       if (data.length === 0 || (hasLinks ? next === null || next === undefined : data.length < limit)) {
@@ -184,7 +184,7 @@ export class OmsClient {
 function readData(body: unknown, url: string): OmsRow[] {
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) {
-    throw new OmsError(`GET ${url}: the answer has no "data" list: ${snippet(JSON.stringify(body))}`, url, 200);
+    throw new OmsError(`GET ${url}: the response has no "data" list: ${snippet(JSON.stringify(body))}`, url, 200);
   }
   return data.map((row, index) => {
     const attributes = (row as { attributes?: unknown } | null)?.attributes;

@@ -42,8 +42,8 @@ export function presentFigures(figures: RateFigures, options: PresentOptions): {
 }
 
 /**
- * One row per path, one column per run; the three header rows give the fill (spanning
- * consecutive runs of one fill), the run and its pile-up.
+ * Builds the table of one check: one row per path and one column per run. The three header
+ * rows give the fill (spanning consecutive runs of one fill), the run and its pile-up.
  */
 function rateTable(figures: RateFigures, check: CheckFigures, id: string): TableBlock {
   const fills: Array<{ text: string; span: number }> = [];

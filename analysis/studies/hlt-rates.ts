@@ -202,7 +202,7 @@ export const hltRates: Study<HltRatesConfig, HltRatesResult> = {
   },
 };
 
-/** The earlier report's result, when it has the shape of this study's result. */
+/** Reads the earlier report's result, when it has the shape of this study's result. */
 function readPrevious(previous?: { report: string; result: unknown }):
   { report: string; figures: RateFigures } | undefined {
   if (!previous) return undefined;

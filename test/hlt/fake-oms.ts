@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for the OMS aggregation API on 127.0.0.1 (random port), answering in its
+ * A stand-in for the OMS aggregation API on 127.0.0.1 (random port), responding in its
  * JSON:API shape with `filter[attr][OP]`, `page[offset]`/`page[limit]`, `links.next` and
  * `meta.totalResourceCount`. Serves `runs`, `lumisections`, `hltpathinfo` and
- * `hltpathrates` from the runs it is given; `fault` overrides the answer of a request.
+ * `hltpathrates` from the runs it is given; `fault` overrides the response to a request.
  */
 
 export interface FakeRun {
@@ -25,7 +25,7 @@ export interface RecordedRequest {
   authorization?: string;
 }
 
-/** Returns an answer for a request, or undefined to answer it normally. */
+/** Returns the response to send instead of the normal one, or undefined to send the normal one. */
 export type Fault = (request: RecordedRequest, count: number) =>
   { status: number; body?: string; delayMs?: number } | undefined;
 

@@ -191,9 +191,9 @@ test('fetch rejects malformed JSON', async () => {
   await assertUntouched();
 });
 
-test('fetch rejects an answer without data', async () => {
+test('fetch rejects a response without data', async () => {
   oms.fault = (request) => (request.resource === 'runs' ? { status: 200, body: '{"errors": []}' } : undefined);
-  await assert.rejects(fetchRates(AUGUST_ARGS), /\/runs\?.*: the answer has no "data" list/);
+  await assert.rejects(fetchRates(AUGUST_ARGS), /\/runs\?.*: the response has no "data" list/);
 });
 
 test('fetch on empty result names the run', async () => {

@@ -142,7 +142,7 @@ test('present draws bars, pile-up and change', async () => {
 test('present exports valid HEPData tables', async () => {
   const { downloads } = hltRates.present(await runStudy(), presentContext);
   const schema = JSON.parse(readFileSync(join(root, 'test/fixtures/hepdata/data_schema.json'), 'utf8'));
-  const check = new Ajv.default({ strict: false }).compile(schema);
+  const check = new Ajv.default({ strict: false }).compile<any>(schema);
   assert.deepEqual(downloads!.map((download) => download.name),
     ['hlt-rates-2022-07-28.hepdata.yaml', 'hlt-rates-2022-08-25.hepdata.yaml']);
   for (const download of downloads!) {
