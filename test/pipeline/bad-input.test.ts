@@ -89,3 +89,13 @@ test('bad option prints usage', async () => {
   assert.match(stderr, /Unknown option '--colour'/);
   assert.match(stderr, /usage: npm run report/);
 });
+
+test('missing input file names config', async () => {
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', '    study: rates.yaml'),
+    { 'rates.yaml': 'kind: hlt-rates\nname: rates\nrates: no_such_rates.yaml\n' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /input file not found: .*content\/x\/no_such_rates\.yaml/);
+  assert.match(stderr, /named by .*content\/x\/rates\.yaml, study rates/);
+  await assertUntouched(root);
+});
