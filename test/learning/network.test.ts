@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import seedrandom from 'seedrandom';
+import { initBackend, tf } from '../../analysis/learning/backend.ts';
+import {
+  predict, standardisation, trainNetwork, type EventSet, type ModelConfig,
+} from '../../analysis/learning/network.ts';
+import { rocAuc } from '../../analysis/learning/auc.ts';
+
+await initBackend('wasm');
+
+/** Two overlapping Gaussian classes in 4 inputs, the signal shifted in the first two. */
+function gaussianEvents(count: number, seed: string): EventSet {
+  const random = seedrandom.alea(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const width = 4;
+  const features = new Float32Array(count * width);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 2;
+    for (let j = 0; j < width; j++) features[i * width + j] = 10 + 3 * normal() + (j < 2 ? 3 * labels[i] : 0);
+  }
+  return { inputs: ['a', 'b', 'c', 'd'], count, features, labels, weights: new Float64Array(count).fill(1) };
+}
+
+const config: ModelConfig = {
+  hiddenLayers: [16, 16],
+  dropout: 0.3,
+  activation: 'relu',
+  learningRate: 0.01,
+  batchSize: 64,
+  epochs: 6,
+  validationFraction: 0.25,
+  patience: 3,
+  classWeight: 'balanced',
+};
+
+const training = gaussianEvents(800, 'training');
+const evaluation = gaussianEvents(800, 'evaluation');
+
+async function trainedAuc(seed: number, overrides: Partial<ModelConfig> = {}) {
+  const outcome = await trainNetwork(training, ['', '', '', ''], { ...config, ...overrides }, seed);
+  const scores = predict(outcome.network, evaluation.features, evaluation.count);
+  return { outcome, auc: rocAuc({ scores, labels: evaluation.labels }) };
+}
+
+test('same seed gives the same AUC to the last digit', async () => {
+  const first = await trainedAuc(7);
+  const second = await trainedAuc(7);
+  assert.equal(first.auc, second.auc);
+  assert.deepEqual(first.outcome.trainingLoss, second.outcome.trainingLoss);
+  assert.deepEqual(first.outcome.network.layers[0].kernel, second.outcome.network.layers[0].kernel);
+});
+
+test('different seeds give different trainings', async () => {
+  const first = await trainedAuc(7);
+  const second = await trainedAuc(8);
+  assert.notEqual(first.auc, second.auc);
+  assert.notDeepEqual(first.outcome.network.layers[0].kernel, second.outcome.network.layers[0].kernel);
+});
+
+test('dropout follows the seed', async () => {
+  // Same initial weights and batches (seed), so only the dropout masks could differ.
+  const first = await trainedAuc(3, { dropout: 0.5 });
+  const second = await trainedAuc(3, { dropout: 0.5 });
+  const without = await trainedAuc(3, { dropout: 0 });
+  assert.equal(first.auc, second.auc);
+  assert.notDeepEqual(first.outcome.trainingLoss, without.outcome.trainingLoss);
+});
+
+test('trained network separates the classes', async () => {
+  const { auc, outcome } = await trainedAuc(1, { epochs: 20 });
+  assert.ok(auc > 0.75, `AUC ${auc}`);
+  assert.equal(outcome.trainingEvents, 600);
+  assert.equal(outcome.validationEvents, 200);
+  assert.equal(outcome.network.layers.at(-1)!.activation, 'sigmoid');
+  assert.ok(outcome.bestEpoch >= 1 && outcome.bestEpoch <= outcome.epochs);
+});
+
+test('early stopping ends training', async () => {
+  const { outcome } = await trainedAuc(1, { epochs: 200, patience: 2, learningRate: 0.05 });
+  assert.ok(outcome.epochs < 200, `${outcome.epochs} epochs`);
+  assert.equal(outcome.epochs - outcome.bestEpoch, 2);
+});
+
+test('standardisation uses the training events', () => {
+  const set: EventSet = {
+    inputs: ['x', 'constant'], count: 4,
+    features: Float32Array.from([1, 5, 2, 5, 3, 5, 4, 5]),
+    labels: new Uint8Array(4), weights: new Float64Array(4).fill(1),
+  };
+  const { mean, std } = standardisation(set);
+  assert.deepEqual(mean, [2.5, 5]);
+  assert.ok(Math.abs(std[0] - Math.sqrt(1.25)) < 1e-12);
+  assert.equal(std[1], 1);
+});
+
+test('saved network stores the standardisation', async () => {
+  const { outcome } = await trainedAuc(2);
+  const { mean } = standardisation(training);
+  assert.deepEqual(outcome.network.mean, mean);
+  assert.ok(outcome.network.mean[0] > 9 && outcome.network.mean[0] < 13);
+});
+
+// Why the training loop draws its own dropout masks: tfjs's Dropout layer passes its one
+// seed to every call, so each batch would get the same mask.
+test('tfjs Dropout layer repeats its mask with a seed', () => {
+  const layer = tf.layers.dropout({ rate: 0.5, seed: 42 });
+  const input = tf.ones([1, 64]);
+  const first = (layer.apply(input, { training: true }) as tf.Tensor).dataSync();
+  const second = (layer.apply(input, { training: true }) as tf.Tensor).dataSync();
+  assert.deepEqual([...first], [...second]);
+});
