@@ -31,8 +31,9 @@ export interface CreateArchiveOptions {
 
 /**
  * Writes `archive/<report>/<version>.tar.gz` with the report's results (JSON and kept
- * files), its built site and slides, its content folder without the study input files,
- * and `manifest.json`. Versions count up from 1 and an existing archive is never
+ * files), its built site and slides, its whole content folder, and `manifest.json`.
+ * Study inputs outside `content/<report>/` (event samples on EOS, say) are recorded in
+ * the manifest by size and SHA-256 but not archived. Versions count up from 1 and an existing archive is never
  * replaced.
  */
 export async function createArchive(options: CreateArchiveOptions):
@@ -55,11 +56,10 @@ export async function createArchive(options: CreateArchiveOptions):
   }
   if (!sitePaths.includes('slides.pdf')) log.warn(`${siteDir}/slides.pdf not found; archiving without slides`);
 
+  // The content folder goes in whole: archived-results tables in it are inputs too, and a
+  // rebuild from the archive needs them.
   const inputs = await readInputs(join(root, resultsDir, 'inputs.json'));
-  const inputPaths = new Set(inputs.map((input) => posix.normalize(input.path)));
-  const contentPaths = (await listFiles(join(root, contentDir)))
-    .map((path) => `${contentDir}/${path}`)
-    .filter((path) => !inputPaths.has(path));
+  const contentPaths = (await listFiles(join(root, contentDir))).map((path) => `${contentDir}/${path}`);
 
   const paths = [
     ...resultPaths.map((path) => `${resultsDir}/${path}`),

@@ -52,17 +52,21 @@ test('manifest lists files, inputs, environment', async () => {
   assert.ok(paths.includes('_site/demo/slides.pdf'));
   assert.ok(paths.includes('content/demo/report.yaml'));
   assert.ok(paths.includes('content/demo/cuts.yaml'));
-  assert.ok(!paths.includes('content/demo/data/sample.csv'), 'an input file was archived');
+  assert.ok(paths.includes('content/demo/data/sample.csv'));
+  assert.ok(!paths.some((path) => path.startsWith('samples/')), 'an input outside content/ was archived');
   assert.deepEqual(paths, [...paths].sort());
 
   const slides = manifest.files.find((file) => file.path === '_site/demo/slides.pdf');
   assert.equal(slides?.size, '%PDF-1.7 first\n'.length);
   assert.match(slides?.sha256 ?? '', /^[0-9a-f]{64}$/);
 
-  assert.equal(manifest.inputs.length, 1);
+  assert.equal(manifest.inputs.length, 2);
   assert.equal(manifest.inputs[0].path, 'content/demo/data/sample.csv');
   assert.equal(manifest.inputs[0].study, 'cuts');
   assert.equal(manifest.inputs[0].size, 28);
+  assert.equal(manifest.inputs[1].path, 'samples/events.csv');
+  assert.equal(manifest.inputs[1].sha256,
+    '47610e70077f7bea206cb54eb4481e853ff6ca82e18681060eec54b7bf7aa937');
   assert.equal(manifest.backend, 'wasm');
   assert.equal(manifest.node, process.version);
   assert.match(manifest.packages.tar ?? '', /^7\./);

@@ -25,14 +25,16 @@ export interface ReportTreeOptions {
   edition?: string;
 }
 
-/** Writes a small built report with one study, its kept model and one input file. */
+/** Writes a small built report with one study, its kept model and two input files. */
 export async function writeReportTree(root: string, report: string,
   options: ReportTreeOptions = {}): Promise<void> {
   const edition = options.edition ?? 'first';
   const sample = 'pt,eta\n41.2,0.53\n87.9,-1.22\n';
+  const events = 'run,lumi,event\n357329,12,100345\n';
   await put(root, `content/${report}/report.yaml`, `title: Report ${report}\nstudies: [cuts.yaml]\n`);
   await put(root, `content/${report}/cuts.yaml`, 'kind: cut-importance\nname: cuts\n');
   await put(root, `content/${report}/data/sample.csv`, sample);
+  await put(root, 'samples/events.csv', events);
 
   await put(root, `results/${report}/cuts.json`,
     JSON.stringify({ key: 'k1', backend: 'wasm', steps: [{ name: 'Cut 1', auc: 0.7446 }] }));
@@ -41,7 +43,10 @@ export async function writeReportTree(root: string, report: string,
     report,
     studies: [{
       study: 'cuts', kind: 'cut-importance', config: `content/${report}/cuts.yaml`, key: 'k1',
-      inputs: [{ path: `content/${report}/data/sample.csv`, size: sample.length, sha256: sha256(sample) }],
+      inputs: [
+        { path: `content/${report}/data/sample.csv`, size: sample.length, sha256: sha256(sample) },
+        { path: 'samples/events.csv', size: events.length, sha256: sha256(events) },
+      ],
     }],
   }));
 

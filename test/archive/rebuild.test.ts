@@ -29,6 +29,7 @@ test('rebuild from archive matches results', { skip }, async () => {
   const empty = await mkdtemp(join(tmpdir(), 'rebuild-empty-'));
   const summary = await buildReports({ root: empty, fromArchive: file, workers: 1, log });
   assert.deepEqual(summary.reports, [REPORT]);
+  assert.deepEqual(summary.ran, [], 'a study ran during the rebuild');
 
   const results = await listFiles(join(root, 'results', REPORT));
   assert.ok(results.includes('inputs.json'));
