@@ -97,7 +97,8 @@ export async function renderChartPng(block: ChartBlock,
   const scale = options.scale ?? 2;
   const { width, height } = chartSize(block);
   const config = await serverConfig(block, { scale, label: options.label });
-  const canvas = createCanvas(Math.round(width * scale), Math.round(height * scale));
+  // Created at the CSS size: Chart.js multiplies the canvas by devicePixelRatio itself.
+  const canvas = createCanvas(width, height);
   const chart = drawChart(canvas, config, block);
   try {
     return await canvas.encode('png');

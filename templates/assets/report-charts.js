@@ -219,9 +219,13 @@
       config.options.responsive = true;
       config.options.maintainAspectRatio = true;
       config.options.aspectRatio = width / height;
+      // No animation: a chart shows its values at once, and screenshots are stable.
+      config.options.animation = false;
       config.plugins = [cmsLabelPlugin, whiteBackgroundPlugin];
-      new Chart(canvas, config);
+      // The canvas stays hidden until here, so that readers without JavaScript see no
+      // empty box; it must be shown before Chart.js measures it.
       canvas.closest('figure')?.classList.add('chart-drawn');
+      new Chart(canvas, config);
     }
   }
 
