@@ -21,7 +21,7 @@ export interface TaylorImportanceConfig {
   title?: string;
   /** Name of the cut-importance study of the same report whose networks are analysed. */
   from: string;
-  /** Derivatives in the standardised inputs the network sees, or in physical units. */
+  /** Derivatives in the standardised inputs the network receives, or in physical units. */
   units: InputUnits;
   /** Mean of |t| (default) or of the signed t. */
   absolute: boolean;
@@ -69,9 +69,9 @@ export interface StepTaylor {
   added: string[];
   inputs: string[];
   trainings: TrainingTaylor[];
-  /** Over the trainings, per class. */
+  /** Mean and spread over the trainings, per class of events. */
   summary: Record<EventClass, ClassSpread>;
-  /** All events, by mean normalised value, the `top` largest. */
+  /** The `top` largest mean normalised values over all events. */
   ranking: { inputs: RankedInput[]; pairs: RankedPair[] };
 }
 
@@ -436,6 +436,11 @@ function formatPercent(value: number): string {
   return `${(100 * value).toFixed(1)} %`;
 }
 
+function pairName(pair: RankedPair): string {
+  const [a, b] = pair.inputs;
+  return a === b ? `${a}²` : `${a} × ${b}`;
+}
+
 function rankingTable(result: TaylorImportanceResult): TableBlock {
   const rows: Cell[][] = [];
   for (const step of result.steps) {
@@ -450,7 +455,7 @@ function rankingTable(result: TaylorImportanceResult): TableBlock {
         r + 1,
         input?.input ?? null,
         percent(input),
-        pair ? (pair.inputs[0] === pair.inputs[1] ? `${pair.inputs[0]}²` : pair.inputs.join(' × ')) : null,
+        pair ? pairName(pair) : null,
         percent(pair),
       ]);
     }
