@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../learning/network.ts';
+import { tprimeConfigSchema, type TprimeConfig } from '../physics/tprime.ts';
 
 /**
  * Config of a cut-importance study, as written in its YAML file (snake_case keys). The
@@ -40,7 +41,7 @@ export interface SampleConfig {
   /** Column of the event number used by the split; the row index when absent. */
   event_number?: string;
   /** Reconstruction settings of the T' -> tH variables, for `format: nanoaod`. */
-  tprime?: Record<string, unknown>;
+  tprime?: TprimeConfig;
 }
 
 /** A column name, or an expression of columns with a name, unit and axis label. */
@@ -99,6 +100,9 @@ export function modelConfig(section: ModelSection): ModelConfig {
 
 const expression = { type: 'string', minLength: 1 };
 
+// Without its top-level default, so that only samples that have a `tprime:` block get one.
+const { default: _noDefault, ...tprimeSchema } = tprimeConfigSchema;
+
 const variableSchema = {
   oneOf: [
     { type: 'string', minLength: 1 },
@@ -128,7 +132,7 @@ const sampleSchema = {
     selection: expression,
     weight: { ...expression, default: '1' },
     event_number: { type: 'string', minLength: 1 },
-    tprime: { type: 'object' },
+    tprime: tprimeSchema,
   },
 };
 

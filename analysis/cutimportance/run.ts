@@ -79,7 +79,7 @@ export async function runCutImportance(config: CutImportanceConfig,
   checkExpressions(config, variables);
   const backend = (await context.backend()) as BackendName;
 
-  const events = await prepareEvents(config, variables, context.resolve, context.log);
+  const events = await prepareEvents(config, variables, context.resolve, context.log, context.jobs);
   const specs: JobSpec<TrainingJobInput>[] = [];
   for (const step of plan) {
     const names = step.inputs.map((variable) => variable.name);

@@ -1,7 +1,9 @@
 import { InputError } from '../core/errors.ts';
 import { parseExpression, type Expression } from '../core/expression.ts';
 import type { Logger } from '../core/log.ts';
+import type { JobPool } from '../core/jobs.ts';
 import { expandFiles, readColumns } from '../io/events.ts';
+import { readNanoAodVariables } from '../physics/nanoaod-variables.ts';
 import type { EvaluationSet } from '../learning/saved-model.ts';
 import type { CutImportanceConfig, Parity, SampleConfig, Variable } from './config.ts';
 
@@ -59,7 +61,8 @@ export function checkExpressions(config: CutImportanceConfig, variables: Variabl
  * steps, so every step trains and evaluates on the same events.
  */
 async function readSample(config: CutImportanceConfig, which: 'signal' | 'background',
-  variables: Variable[], resolve: (path: string) => string, log: Logger): Promise<ClassEvents> {
+  variables: Variable[], resolve: (path: string) => string, log: Logger,
+  jobs: JobPool): Promise<ClassEvents> {
   const sample = config.samples[which];
   const expressions = parseAll(config, sample, which, variables);
   const columns = new Set<string>(sample.event_number ? [sample.event_number] : []);
@@ -67,15 +70,14 @@ async function readSample(config: CutImportanceConfig, which: 'signal' | 'backgr
     expressions.selection, expressions.weight, ...expressions.variables]) {
     for (const column of expression?.columns ?? []) columns.add(column);
   }
-  if (sample.format === 'nanoaod') {
-    throw new InputError(`study ${config.name}, samples.${which}: format nanoaod is not ` +
-      'supported by the cut-importance study yet; write the variables to a flat tree or CSV');
-  }
-
   const files = await expandFiles(sample.files.map(resolve)).catch((error: Error) => {
     throw new InputError(`study ${config.name}, samples.${which}.files: ${error.message}`);
   });
-  const data = await readColumns({ files, format: sample.format, tree: sample.tree }, [...columns])
+  const read = sample.format === 'nanoaod'
+    ? readNanoAodVariables({ files, format: 'root', tree: sample.tree }, nanoAodConfig(config, which),
+      [...columns], { jobs })
+    : readColumns({ files, format: sample.format, tree: sample.tree }, [...columns]);
+  const data = await read
     .catch((error: Error) => {
       if (!(error instanceof InputError)) throw error;
       throw new InputError(`study ${config.name}, samples.${which}: ${error.message}`, { cause: error });
@@ -137,6 +139,15 @@ async function readSample(config: CutImportanceConfig, which: 'signal' | 'backgr
   return { training: pick(trainingIndices), evaluation: pick(evaluationIndices) };
 }
 
+function nanoAodConfig(config: CutImportanceConfig, which: string) {
+  const tprime = config.samples[which as 'signal' | 'background'].tprime;
+  if (!tprime) {
+    throw new InputError(`study ${config.name}, samples.${which}: format nanoaod needs a ` +
+      'tprime: block (jet selection, b-tagging and chi-square settings; {} for the defaults)');
+  }
+  return tprime;
+}
+
 function checkNotEmpty(config: CutImportanceConfig, which: string, purpose: string, count: number,
   selections: Array<string | undefined>): void {
   if (count > 0) return;
@@ -152,10 +163,14 @@ export function formatCount(count: number): string {
   return Math.round(count).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '\u2009');
 }
 
+/**
+ * Reads both samples. For `format: nanoaod` the T' variables (njets, Chi2_min, ...) are
+ * computed from the jets, in worker threads of `jobs` when there are several files.
+ */
 export async function prepareEvents(config: CutImportanceConfig, variables: Variable[],
-  resolve: (path: string) => string, log: Logger): Promise<PreparedEvents> {
-  const signal = await readSample(config, 'signal', variables, resolve, log);
-  const background = await readSample(config, 'background', variables, resolve, log);
+  resolve: (path: string) => string, log: Logger, jobs: JobPool): Promise<PreparedEvents> {
+  const signal = await readSample(config, 'signal', variables, resolve, log, jobs);
+  const background = await readSample(config, 'background', variables, resolve, log, jobs);
   return { variables, signal, background };
 }
 

@@ -266,3 +266,25 @@ test('presentation compares with the previous report', async () => {
   assert.equal((chart.chart.data as { datasets: unknown[] }).datasets.length, 2);
   assert.ok(blocks.some((block) => block.kind === 'chart' && block.id.endsWith('-roc')));
 });
+
+test('nanoaod samples use the T\' variables', async () => {
+  const configFile = resolve('content/demo/nanoaod_cut_importance.yaml');
+  const sample = (selection: string) => ({
+    files: ['data/NanoAODv5_sample.root'], format: 'nanoaod', tree: 'Events',
+    selection, event_number: 'event', tprime: {},
+  });
+  const config = validate<CutImportanceConfig>(cutImportance.configSchema, {
+    kind: 'cut-importance', name: 'nanoaod',
+    samples: { signal: sample('event % 4 < 2'), background: sample('event % 4 >= 2') },
+    preselection: 'njets >= 4', non_finite: 'drop',
+    base_inputs: ['njets', 'nbjets', { name: 'goodHT', unit: 'GeV' }],
+    steps: [{ name: 'Cut 0' }, { name: 'Cut 1', adds: ['Chi2_min'] }],
+    model: { hidden_layers: [4], epochs: 1, batch_size: 64 }, trainings: 1,
+  }, configFile);
+  assert.equal(config.samples.signal.tprime?.leading_jets, 6);
+  const { result } = await runStudy(config, 0, configFile);
+  const counts = result.steps[0].trainings[0].counts!;
+  assert.ok(counts.training.signal > 0 && counts.evaluation.background > 0);
+  assert.deepEqual(result.steps[0].units, ['', '', 'GeV']);
+  assert.deepEqual(result.steps[1].inputs, ['njets', 'nbjets', 'goodHT', 'Chi2_min']);
+});
