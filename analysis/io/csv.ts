@@ -48,7 +48,7 @@ export async function* readCsvChunks(file: string, columns: string[], chunkSize:
       throw new InputError(`${file}:${line}: ${fields.length} fields, the header has ${header.length}`);
     }
     for (let k = 0; k < indexes.length; k++) {
-      values[k][length] = parseValue(fields[indexes[k]], file, line, header[indexes[k]]);
+      values[k][length] = parseValue(fields[indexes[k]], file, line, header[indexes[k]], indexes[k]);
     }
     length += 1;
     if (length === chunkSize) {
@@ -110,12 +110,13 @@ const WORDS: Record<string, number> = {
   nan: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, true: 1, false: 0,
 };
 
-function parseValue(text: string, file: string, line: number, column: string): number {
+function parseValue(text: string, file: string, line: number, column: string,
+  index: number): number {
   if (text !== '') {
     const number = Number(text);
     if (!Number.isNaN(number)) return number;
     const word = WORDS[text.toLowerCase()];
     if (word !== undefined) return word;
   }
-  throw new InputError(`${file}:${line}: column "${column}": invalid number "${text}"`);
+  throw new InputError(`${file}:${line}: column "${column}" (column ${index + 1}): invalid number "${text}"`);
 }

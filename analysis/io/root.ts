@@ -12,11 +12,15 @@ export interface RootTree {
   file: string;
   treeName: string;
   entries: number;
+  /** File size in bytes. */
+  size: number;
   /** Every branch name, sub-branches included, in the order of the tree. */
   branchNames: string[];
   /** jsroot's branch objects by name. */
   branches: Map<string, any>;
   tree: any;
+  /** Bytes of the file at a position, read synchronously. */
+  readBytes(position: number, length: number): DataView;
   /** Closes the file descriptor; the tree cannot be read afterwards. */
   close(): void;
 }
@@ -45,12 +49,12 @@ class LocalFileProxy extends FileProxy {
   getFileSize(): number { return this.#size; }
 
   async readBuffer(position: number, length: number): Promise<DataView> {
-    return this.#read(position, length);
+    return this.read(position, length);
   }
 
   async readBuffers(places: number[]): Promise<DataView[]> {
     const views: DataView[] = [];
-    for (let k = 0; k < places.length; k += 2) views.push(this.#read(places[k], places[k + 1]));
+    for (let k = 0; k < places.length; k += 2) views.push(this.read(places[k], places[k + 1]));
     return views;
   }
 
@@ -59,7 +63,7 @@ class LocalFileProxy extends FileProxy {
     this.#fd = -1;
   }
 
-  #read(position: number, length: number): DataView {
+  read(position: number, length: number): DataView {
     if (this.#fd < 0) throw new Error(`${this.path} is closed`);
     if (position < 0 || position + length > this.#size) {
       throw new Error(`read of ${length} bytes at ${position} is beyond the end (${this.#size} bytes)`);
@@ -84,6 +88,7 @@ export async function openRootTree(file: string, treeName: string): Promise<Root
     throw new InputError(`cannot read ROOT file ${file}: ${(error as NodeJS.ErrnoException).code}`);
   }
 
+  checkHeader(file, size);
   const proxy = new LocalFileProxy(file);
   let rootFile: any;
   try {
@@ -93,15 +98,17 @@ export async function openRootTree(file: string, treeName: string): Promise<Root
     throw corrupt(file, error);
   }
   try {
-    return await readTree(rootFile, file, size, treeName, () => proxy.closeFile());
+    const tree = await readTree(rootFile, file, size, treeName);
+    return { ...tree, readBytes: (position, length) => proxy.read(position, length),
+      close: () => proxy.closeFile() };
   } catch (error) {
     proxy.closeFile();
     throw error;
   }
 }
 
-async function readTree(rootFile: any, file: string, size: number, treeName: string,
-  close: () => void): Promise<RootTree> {
+async function readTree(rootFile: any, file: string, size: number, treeName: string):
+  Promise<Omit<RootTree, 'readBytes' | 'close'>> {
   if (!rootFile) throw new InputError(`cannot read ROOT file ${file}: not a ROOT file`);
   if (Number(rootFile.fEND) > size) {
     throw new InputError(`cannot read ROOT file ${file}: truncated, ${size} bytes `
@@ -132,9 +139,35 @@ async function readTree(rootFile: any, file: string, size: number, treeName: str
   };
   visit(tree.fBranches?.arr ?? []);
   return {
-    file, treeName, entries: Number(tree.fEntries), branchNames: [...branches.keys()], branches,
-    tree, close,
+    file, treeName, entries: Number(tree.fEntries), size, branchNames: [...branches.keys()], branches,
+    tree,
   };
+}
+
+/**
+ * Checks the ROOT file header: the magic `root`, then (big-endian) the format version, the
+ * start of the first record and the end of the file, 32-bit or, from version 1000000 on,
+ * 64-bit. A file shorter than the end it records was truncated.
+ */
+function checkHeader(file: string, size: number): void {
+  const header = Buffer.alloc(20);
+  const fd = openSync(file, 'r');
+  let count: number;
+  try {
+    count = readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (count < 16 || header.toString('latin1', 0, 4) !== 'root') {
+    throw new InputError(`cannot read ROOT file ${file}: not a ROOT file (no "root" magic bytes)`);
+  }
+  const version = header.readInt32BE(4);
+  const end = version >= 1_000_000 && count >= 20 ? Number(header.readBigInt64BE(12))
+    : header.readInt32BE(12);
+  if (end > size) {
+    throw new InputError(`cannot read ROOT file ${file}: truncated, ${size} bytes of the ${end} `
+      + 'its header gives');
+  }
 }
 
 function corrupt(file: string, error: unknown): InputError {
@@ -200,6 +233,7 @@ export async function readRootRange(tree: RootTree, branches: string[], first: n
     row += 1;
   };
 
+  checkBaskets(tree, ordered, first, count);
   let failRead: (error: unknown) => void = () => {};
   const finished = new Promise<boolean>((resolve, reject) => {
     selector.Terminate = (ok: boolean) => resolve(ok);
@@ -226,6 +260,42 @@ export async function readRootRange(tree: RootTree, branches: string[], first: n
   const columns: Chunk['columns'] = {};
   for (const name of branches) columns[name] = builders.get(name)!.finish();
   return { file: tree.file, firstEntry: first, length: count, columns };
+}
+
+/**
+ * Checks the key header of every basket that a read of [first, first + count) will use:
+ * its byte count must match the one the branch records, and it must lie inside the file.
+ * jsroot does not reject such damage cleanly (see below), so it is caught here first.
+ */
+function checkBaskets(tree: RootTree, names: string[], first: number, count: number): void {
+  const branches = new Set<any>();
+  for (const name of names) {
+    const branch = tree.branches.get(name);
+    branches.add(branch);
+    const counter = branch?.fLeaves?.arr?.[0]?.fLeafCount?.fName;
+    if (counter && tree.branches.has(counter)) branches.add(tree.branches.get(counter));
+  }
+  const size = tree.size;
+  for (const branch of branches) {
+    const written = Number(branch?.fWriteBasket ?? 0);
+    for (let k = 0; k < written; k++) {
+      const start = Number(branch.fBasketEntry[k]);
+      const end = k + 1 < branch.fBasketEntry.length ? Number(branch.fBasketEntry[k + 1]) : Infinity;
+      if (end <= first || start >= first + count) continue;
+      const seek = Number(branch.fBasketSeek[k]);
+      const bytes = Number(branch.fBasketBytes[k]);
+      const where = `branch "${branch.fName}", basket ${k} at byte ${seek}`;
+      if (seek <= 0 || seek + bytes > size) {
+        throw new InputError(`cannot read ROOT file ${tree.file}: ${where} lies beyond the end `
+          + `of the file (${size} bytes); truncated?`);
+      }
+      const recorded = tree.readBytes(seek, 4).getInt32(0);
+      if (recorded !== bytes) {
+        throw new InputError(`cannot read ROOT file ${tree.file} (corrupt?): ${where} has a key `
+          + `of ${recorded} bytes where the branch records ${bytes}`);
+      }
+    }
+  }
 }
 
 /**
