@@ -295,20 +295,36 @@ async function moveIntoPlace(root: string, staging: string, reports: string[]): 
   await swap(join(staging, '_site'), join(root, '_site'), join(staging, 'old-site'));
 }
 
+/**
+ * Rebuilds a report's site and slides from an archive alone. The archive is checked and
+ * unpacked into the staging folder first; its content/ and results/ then move into `root`,
+ * which must not hold that report already, so that no working copy is overwritten.
+ */
 async function rebuildFromArchive(root: string, archive: string, log: Logger): Promise<BuildSummary> {
   const { extractArchive } = await import('../archive/archive.ts');
-  const manifest = await extractArchive(resolve(archive), root) as { report: string };
-  log.info(`extracted archive ${archive} (report ${manifest.report}) into ${root}`);
-  const built = await loadBuiltReport(root, join(root, 'content'), manifest.report, log);
-  if (!built) throw new InputError(`archive ${archive} holds no complete results for ${manifest.report}`);
   const staging = join(root, `.build-${randomBytes(4).toString('hex')}`);
   try {
+    const unpacked = join(staging, 'archive');
+    const { report } = await extractArchive(resolve(archive), unpacked);
+    for (const folder of ['content', 'results']) {
+      if (await isDirectory(join(root, folder, report))) {
+        throw new InputError(`${join(root, folder, report)} exists already; rebuild from an archive into ` +
+          'an empty folder (--root DIR) so that nothing is overwritten');
+      }
+    }
+    for (const folder of ['content', 'results']) {
+      await mkdir(join(root, folder), { recursive: true });
+      await rename(join(unpacked, folder, report), join(root, folder, report));
+    }
+    log.info(`extracted archive ${archive} (report ${report}) into ${root}`);
+    const built = await loadBuiltReport(root, join(root, 'content'), report, log);
+    if (!built) throw new InputError(`archive ${archive} holds no complete results for report ${report}`);
     await renderReports([built], join(staging, '_site'), log);
     await moveIntoPlace(root, staging, []);
+    return { reports: [report], ran: [], reused: [...built.envelopes.keys()] };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  return { reports: [manifest.report], ran: [], reused: [...built.envelopes.keys()] };
 }
 
 async function isDirectory(path: string): Promise<boolean> {
