@@ -42,7 +42,7 @@ function loadStyling(): Promise<ChartStyling> {
   return styling;
 }
 
-/** The label a chart carries: its own, none, or the report's default. */
+/** Returns the label a chart carries: its own, none, or the report's default. */
 export function chartLabel(block: ChartBlock, reportLabel?: CmsLabel): CmsLabel | false {
   if (block.cms === false) return false;
   return block.cms ?? reportLabel ?? { extra: '' };

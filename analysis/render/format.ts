@@ -30,7 +30,7 @@ function integerDigits(value: number): number {
   return Math.max(1, Math.floor(Math.log10(Math.abs(value))) + 1);
 }
 
-/** Whether a cell holds a number, so that its column is right-aligned. */
+/** Returns whether a cell contains a number, so that its column is right-aligned. */
 export function isNumericCell(cell: Cell): boolean {
   return typeof cell === 'number' || (cell !== null && typeof cell === 'object');
 }
@@ -40,7 +40,7 @@ export interface HeaderCell {
   span: number;
 }
 
-/** The header rows with every cell as `{ text, span }`. */
+/** Returns the header rows with every cell as `{ text, span }`. */
 export function headerRows(table: TableBlock): HeaderCell[][] {
   return table.header.map((row) => row.map((cell) =>
     typeof cell === 'string' ? { text: cell, span: 1 } : { text: cell.text, span: cell.span }));

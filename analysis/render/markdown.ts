@@ -56,7 +56,7 @@ export function inlineRuns(text: string): TextRun[] {
   return runs;
 }
 
-/** The plain text of inline Markdown, for measuring and for alt texts. */
+/** Returns the plain text of inline Markdown, for measuring and for alt texts. */
 export function plainText(text: string): string {
   return inlineRuns(text).map((run) => run.text).join('');
 }

@@ -5,9 +5,9 @@ import { formatCell, headerRows, numericColumns, type HeaderCell } from './forma
 import { renderBlock, renderInline } from './markdown.ts';
 
 /**
- * What the Eleventy templates receive: the report with every text already turned into
- * escaped HTML by markdown-it (raw HTML off) and every table cell formatted, so that the
- * templates print these strings as they are and escape everything else.
+ * Template data of one report page. Every text is already escaped HTML from markdown-it
+ * (raw HTML off) and every table cell is formatted. The templates print these strings
+ * as they are and escape everything else.
  */
 export interface ReportPage {
   name: string;

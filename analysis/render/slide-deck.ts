@@ -7,7 +7,7 @@ import type { TextRun } from './markdown.ts';
 /** Page size of a 16:9 slide in PDF points. */
 export const PAGE = { width: 960, height: 540 } as const;
 
-/** Where slide content may go: below the headline bar, above the footer. */
+/** Content area of a slide: below the headline bar, above the footer. */
 export const CONTENT = { left: 40, top: 80, right: 920, bottom: 500 } as const;
 
 export const COLOURS = {
@@ -50,6 +50,20 @@ export interface TextStyle {
   colour?: string;
   align?: 'left' | 'center' | 'right';
   lineGap?: number;
+}
+
+function runFont(run: TextRun, style: TextStyle): FontName {
+  if (run.code) return 'mono';
+  if (run.bold && run.italic) return 'boldItalic';
+  if (run.bold) return 'bold';
+  if (run.italic) return 'italic';
+  return style.font ?? 'regular';
+}
+
+function runColour(run: TextRun, style: TextStyle): string {
+  if (run.link) return COLOURS.link;
+  if (run.code) return COLOURS.code;
+  return style.colour ?? COLOURS.ink;
 }
 
 /**
@@ -186,11 +200,8 @@ export class SlideDeck {
     const height = this.measureRuns(runs, width, style);
     if (runs.length === 0) return 0;
     runs.forEach((run, index) => {
-      const font: FontName = run.code ? 'mono'
-        : run.bold && run.italic ? 'boldItalic' : run.bold ? 'bold' : run.italic ? 'italic'
-          : style.font ?? 'regular';
-      doc.font(font).fontSize(run.code ? style.size * 0.92 : style.size)
-        .fillColor(run.link ? COLOURS.link : run.code ? COLOURS.code : style.colour ?? COLOURS.ink);
+      doc.font(runFont(run, style)).fontSize(run.code ? style.size * 0.92 : style.size)
+        .fillColor(runColour(run, style));
       const options: PDFKit.Mixins.TextOptions = {
         continued: index < runs.length - 1,
         link: run.link ?? null,

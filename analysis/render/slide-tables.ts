@@ -108,7 +108,7 @@ export function tableFrameHeight(layout: TableLayout): number {
   return layout.titleHeight + sum(layout.headerHeights) + layout.captionHeight;
 }
 
-/** How many rows from `start` fit in `height` below the repeated header. */
+/** Counts the rows from `start` that fit in `height` below the repeated header. */
 export function rowsThatFit(layout: TableLayout, start: number, height: number): number {
   let used = tableFrameHeight(layout);
   let count = 0;
@@ -135,7 +135,7 @@ export function drawTableSlice(deck: SlideDeck, layout: TableLayout, start: numb
     deck.rect(x, top, layout.width, height, COLOURS.tableHeader);
     let left = x;
     spanWidths(row, layout.columns).forEach((width, i) => {
-      const align = row[i].span > 1 ? 'center' : i < labels ? 'left' : 'center';
+      const align = i < labels && row[i].span === 1 ? 'left' : 'center';
       deck.text(row[i].text, left + PADDING_X, top + PADDING_Y, Math.max(1, width - 2 * PADDING_X),
         { size: layout.size, font: 'bold', align });
       left += width;

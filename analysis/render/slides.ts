@@ -127,7 +127,7 @@ function bulletParagraphs(bullets: string[]): Paragraph[] {
 /** A side item beside the charts: a table (from some row on) or a framed box. */
 type SideItem = { kind: 'table'; table: TableBlock; start: number } | { kind: 'box'; box: BoxBlock };
 
-/** What is left of a part to draw on the next slide. */
+/** The rest of a part, drawn on the next slide. */
 interface Pending {
   side: SideItem[];
   charts: ChartBlock[];
@@ -316,8 +316,8 @@ class SlideWriter {
       debug(`chart '${block.id}': SVG failed (${(error as Error).message})`);
     }
     if (!drawn) {
-      // NOTE: the PNG fallback is a raster at 3x the chart's CSS size; it is only used
-      // where the SVG path fails, and `rasterCharts` lists those charts.
+      // NOTE: the fallback is a PNG at 3x the chart's CSS size, so it blurs at high zoom.
+      // It is used only where the SVG path fails, and `rasterCharts` lists those charts.
       this.rasterCharts.push(block.id);
       const png = await renderChartPng(block, { scale: 3, label: this.#label });
       deck.png(png, left, top, drawnWidth, drawnHeight, block.id);

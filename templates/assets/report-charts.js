@@ -136,7 +136,7 @@
   }
 
   // Matrix cells need their size and colour as functions of the drawn chart, which a JSON
-  // definition cannot hold: the cell size follows from the number of distinct x and y
+  // definition cannot contain. The cell size follows from the number of distinct x and y
   // values, and a missing colour from the cell's `v` on the viridis scale.
   function finishMatrixDataset(dataset) {
     const points = Array.isArray(dataset.data) ? dataset.data : [];

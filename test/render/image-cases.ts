@@ -53,7 +53,7 @@ export async function renderSlideImages(): Promise<Map<string, Buffer>> {
   }
 }
 
-/** Whether pdftoppm (poppler-utils) can be run. */
+/** Returns whether pdftoppm (poppler-utils) can be run. */
 export async function hasPdftoppm(): Promise<boolean> {
   try {
     await run('pdftoppm', ['-v']);
