@@ -227,7 +227,8 @@ export function htBins(ht: PhotonJetsConfig['ht']): HtBin[] {
 export function deltaREdges(axis: PhotonJetsConfig['delta_r']): number[] {
   if (axis.edges) return axis.edges;
   const { bins = 1, low = 0, high = 1 } = axis;
-  return Array.from({ length: bins + 1 }, (_, i) => (i === bins ? high : low + ((high - low) * i) / bins));
+  return Array.from({ length: bins + 1 },
+    (_, i) => (i === bins ? high : low + ((high - low) * i) / bins));
 }
 
 /** Formats an HT bin for titles: `100 ≤ HT < 200 GeV` or `HT ≥ 600 GeV`. */

@@ -57,7 +57,9 @@ export async function readRunsSumw(file: string): Promise<number | null> {
   let total = 0;
   for await (const chunk of readChunks({ files: [file], tree: 'Runs' }, [branch])) {
     const column = chunk.columns[branch];
-    if (isJagged(column)) throw new InputError(`${file}: Runs branch "${branch}" is not a number per run`);
+    if (isJagged(column)) {
+      throw new InputError(`${file}: Runs branch "${branch}" is not a number per run`);
+    }
     for (const value of column) total += value;
   }
   return total;
@@ -71,7 +73,8 @@ export async function runJob(input: PhotonJetsJobInput,
   const bins = htBins(config.ht);
   const edges = deltaREdges(config.delta_r);
   const steps = cutFlowSteps(config, set, bins);
-  const histograms = Array.from({ length: bins.length * LEVELS.length * PAIRS.length }, () => Histogram.variable(edges));
+  const histograms = Array.from({ length: bins.length * LEVELS.length * PAIRS.length },
+    () => Histogram.variable(edges));
   const cutFlowRaw = new Array(steps.length).fill(0);
   const cutFlowSumw = new Array(steps.length).fill(0);
   const files: FileSummary[] = [];
@@ -85,7 +88,8 @@ export async function runJob(input: PhotonJetsJobInput,
     let entries = 0;
     let eventSumw = 0;
     const source = { files: [file], tree: sample.tree };
-    for await (const chunk of readChunks(source, plan.branches, { chunkSize: config.events_per_chunk })) {
+    const chunks = readChunks(source, plan.branches, { chunkSize: config.events_per_chunk });
+    for await (const chunk of chunks) {
       const fills = emptyFills(bins.length, steps.length);
       try {
         selectChunk(chunk.columns, chunk.length, plan, config, set, bins, fills);
@@ -114,5 +118,7 @@ export async function runJob(input: PhotonJetsJobInput,
       genPhotonSource: plan.genPhotonSource,
     });
   }
-  return { files, histograms: histograms.map((h) => h.toJSON()), cutFlowRaw, cutFlowSumw, warnings };
+  return {
+    files, histograms: histograms.map((h) => h.toJSON()), cutFlowRaw, cutFlowSumw, warnings,
+  };
 }

@@ -5,7 +5,7 @@ import type {
 import type { PresentContext } from '../core/study.ts';
 import { Histogram } from '../physics/histogram.ts';
 import { htLabel, type HtBin } from './config.ts';
-import type { PhotonJetsResult } from './result.ts';
+import type { PhotonJetsResult, SampleResult } from './result.ts';
 import { histogramIndex, LEVELS, PAIRS, type Level, type Pair } from './selection.ts';
 
 /**
@@ -27,12 +27,14 @@ interface PanelShape {
   entries: number;
 }
 
-function panelShapes(result: PhotonJetsResult, bin: number, level: number, pair: number): PanelShape[] {
+function panelShapes(result: PhotonJetsResult, bin: number, level: number,
+  pair: number): PanelShape[] {
   return result.sets.map((set) => {
     const histogram = Histogram.fromJSON(set.histograms[histogramIndex(bin, level, pair)],
       `${set.name} histogram`);
     const empty = histogram.integral() === 0;
-    return { set: set.name, shape: empty ? null : histogram.normalized(), entries: histogram.entries };
+    const shape = empty ? null : histogram.normalized();
+    return { set: set.name, shape, entries: histogram.entries };
   });
 }
 
@@ -107,7 +109,8 @@ function panelChart(id: string, title: string, pair: Pair, shapes: PanelShape[],
     },
     width: 480,
     height: 420,
-    caption: `Shapes normalised to unit area over ${edges[0]} ≤ ΔR < ${edges[edges.length - 1]}, `
+    caption: 'Shapes normalised to unit area over '
+      + `${edges[0]} ≤ ΔR < ${edges[edges.length - 1]}, `
       + 'with statistical uncertainties; below, each set divided by the first.',
   };
 }
@@ -154,7 +157,8 @@ function htPart(result: PhotonJetsResult, study: string, bin: HtBin, b: number):
     PAIRS.forEach((pair: Pair, p) => {
       const shapes = panelShapes(result, b, l, p);
       const title = `${level} ${PAIR_LABEL[pair]}, ${htLabel(bin)}`;
-      charts.push(panelChart(`${study}-ht${b}-${level}-${pair}`, title, pair, shapes, centers, edges));
+      const id = `${study}-ht${b}-${level}-${pair}`;
+      charts.push(panelChart(id, title, pair, shapes, centers, edges));
       notes.push(...emptyNotes(shapes, `${level} ${PAIR_LABEL[pair]}`));
     });
   });
@@ -166,11 +170,15 @@ function htPart(result: PhotonJetsResult, study: string, bin: HtBin, b: number):
   const summary: NoteBlock = {
     kind: 'note', text: `Selected events in ${htLabel(bin)}: ${counts.join(', ')}.`,
   };
-  return { title: `Jet separations, ${htLabel(bin)}`, columns: 3, blocks: [...charts, summary, ...notes] };
+  return {
+    title: `Jet separations, ${htLabel(bin)}`,
+    columns: 3,
+    blocks: [...charts, summary, ...notes],
+  };
 }
 
-function cutFlowTable(study: string, setName: string, sample: PhotonJetsResult['sets'][0]['samples'][0],
-  s: number, p: number): TableBlock {
+function cutFlowTable(study: string, setName: string, sample: SampleResult, s: number,
+  p: number): TableBlock {
   const all = sample.cutFlow[0].weighted;
   return {
     kind: 'table',
@@ -190,12 +198,13 @@ function cutFlowTable(study: string, setName: string, sample: PhotonJetsResult['
 }
 
 function samplesPart(result: PhotonJetsResult, study: string): Part {
-  const rows = result.sets.flatMap((set) => set.samples.flatMap((sample) => sample.files.map((file) => [
-    set.name, sample.name, file.file, file.entries, sample.crossSection,
-    file.sumwSource === 'Runs' ? 'Runs tree' : 'events (no Runs tree)',
-    file.htSource === 'LHE_HT' ? 'LHE_HT' : 'GEN jets',
-    file.genPhotonSource,
-  ])));
+  const rows = result.sets.flatMap((set) => set.samples.flatMap((sample) =>
+    sample.files.map((file) => [
+      set.name, sample.name, file.file, file.entries, sample.crossSection,
+      file.sumwSource === 'Runs' ? 'Runs tree' : 'events (no Runs tree)',
+      file.htSource === 'LHE_HT' ? 'LHE_HT' : 'GEN jets',
+      file.genPhotonSource,
+    ])));
   const blocks: Block[] = [
     {
       kind: 'table',

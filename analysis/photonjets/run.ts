@@ -14,7 +14,8 @@ import { cutFlowSteps, describeId } from './selection.ts';
 const JOB_MODULE = fileURLToPath(new URL('./job.ts', import.meta.url));
 
 /** Lists every input file; a pattern that matches nothing is returned as its resolved path. */
-export async function listInputs(config: PhotonJetsConfig, context: StudyContext): Promise<string[]> {
+export async function listInputs(config: PhotonJetsConfig,
+  context: StudyContext): Promise<string[]> {
   const files = new Set<string>();
   for (const set of config.sets) {
     for (const sample of set.samples) {
@@ -59,7 +60,8 @@ async function planJobs(config: PhotonJetsConfig, context: StudyContext): Promis
  * histograms and cut flows, scales them by cross section / sum of genWeight, and adds the
  * samples of each set.
  */
-export async function runStudy(config: PhotonJetsConfig, context: StudyContext): Promise<PhotonJetsResult> {
+export async function runStudy(config: PhotonJetsConfig,
+  context: StudyContext): Promise<PhotonJetsResult> {
   const bins = htBins(config.ht);
   const edges = deltaREdges(config.delta_r);
   const jobs = await planJobs(config, context);
@@ -97,7 +99,9 @@ export async function runStudy(config: PhotonJetsConfig, context: StudyContext):
         .map((output) => output.histograms.map((json) => Histogram.fromJSON(json)))
         .reduce((sum, next) => sum.map((h, i) => h.add(next[i])))
         .map((h) => h.scale(scale));
-      setHistograms = setHistograms ? setHistograms.map((h, i) => h.add(histograms[i])) : histograms;
+      setHistograms = setHistograms
+        ? setHistograms.map((h, i) => h.add(histograms[i]))
+        : histograms;
       samples.push({
         name: sample.name,
         crossSection: sample.cross_section,
@@ -122,10 +126,17 @@ export async function runStudy(config: PhotonJetsConfig, context: StudyContext):
       histograms: (setHistograms ?? []).map((h) => h.toJSON()),
     };
   });
-  context.log.info(`photon+jets: ${jobs.length} jobs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const seconds = (Date.now() - started) / 1000;
+  context.log.info(`photon+jets: ${jobs.length} jobs in ${seconds.toFixed(1)} s`);
 
-  return { title: config.title, htBins: bins, deltaREdges: edges, selection: describeSelection(config),
-    sets, warnings };
+  return {
+    title: config.title,
+    htBins: bins,
+    deltaREdges: edges,
+    selection: describeSelection(config),
+    sets,
+    warnings,
+  };
 }
 
 function describeSelection(config: PhotonJetsConfig): string[] {

@@ -24,7 +24,7 @@ const IS_HARD_PROCESS = 1 << 7;
 const PHOTON_PDG_ID = 22;
 const GLUON_PDG_ID = 21;
 
-/** How one file is read: the branches it needs and which HT and GEN photon it provides. */
+/** Reading plan of one file: the branches it needs and its HT and GEN-photon sources. */
 export interface FilePlan {
   htSource: 'LHE_HT' | 'GenJet';
   genPhotonSource: 'GenIsolatedPhoton' | 'GenPart';
@@ -70,7 +70,8 @@ export function planFile(file: string, tree: string, available: ReadonlySet<stri
 }
 
 /** Names of the cut-flow steps, in order; the HT-bin rows follow the last one. */
-export function cutFlowSteps(config: PhotonJetsConfig, set: SampleSetConfig, bins: HtBin[]): string[] {
+export function cutFlowSteps(config: PhotonJetsConfig, set: SampleSetConfig,
+  bins: HtBin[]): string[] {
   const { photon, jet } = config;
   const steps = ['all events'];
   if (set.generator_cut) {
@@ -96,8 +97,8 @@ export function describeId(id: IdCut): string {
 }
 
 /**
- * What one job accumulates: per (HT bin, level, pair) the delta-R values and genWeights of
- * the chunk, and the cut flow as raw counts and sums of genWeight.
+ * Accumulated values of one chunk: per (HT bin, level, pair) the delta-R values and
+ * genWeights, and the cut flow as raw counts and sums of genWeight.
  */
 export interface ChunkFills {
   values: number[][];
@@ -128,13 +129,17 @@ type Columns = Record<string, Float64Array | Jagged>;
 
 function flat(columns: Columns, name: string): Float64Array {
   const column = columns[name];
-  if (isJagged(column)) throw new InputError(`branch "${name}" is jagged, expected one value per event`);
+  if (isJagged(column)) {
+    throw new InputError(`branch "${name}" is jagged, expected one value per event`);
+  }
   return column;
 }
 
 function jagged(columns: Columns, name: string): Jagged {
   const column = columns[name];
-  if (!isJagged(column)) throw new InputError(`branch "${name}" is flat, expected an array per event`);
+  if (!isJagged(column)) {
+    throw new InputError(`branch "${name}" is flat, expected an array per event`);
+  }
   return column;
 }
 
@@ -163,7 +168,8 @@ function selectObjects(pt: Jagged, eta: Jagged, phi: Jagged, event: number,
 interface Particle { eta: number; phi: number }
 
 /** Leading generated photon, or null: GenIsolatedPhoton, or a prompt final-state GenPart photon. */
-function generatedPhoton(columns: Columns, plan: FilePlan, event: number, ptMin: number): Particle | null {
+function generatedPhoton(columns: Columns, plan: FilePlan, event: number,
+  ptMin: number): Particle | null {
   if (plan.genPhotonSource === 'GenIsolatedPhoton') {
     const pt = jagged(columns, 'GenIsolatedPhoton_pt');
     const best = leading(pt, event, () => true, ptMin);
@@ -188,7 +194,8 @@ function generatedPhoton(columns: Columns, plan: FilePlan, event: number, ptMin:
 function leading(pt: Jagged, event: number, accept: (k: number) => boolean, ptMin: number): number {
   let best = -1;
   for (let k = pt.offsets[event]; k < pt.offsets[event + 1]; k++) {
-    if (pt.content[k] > ptMin && accept(k) && (best < 0 || pt.content[k] > pt.content[best])) best = k;
+    if (!(pt.content[k] > ptMin) || !accept(k)) continue;
+    if (best < 0 || pt.content[k] > pt.content[best]) best = k;
   }
   return best;
 }
@@ -208,7 +215,8 @@ function passesGeneratorCut(columns: Columns, event: number,
   const phi = jagged(columns, 'GenPart_phi').content;
   const start = pdgIdColumn.offsets[event];
   const end = pdgIdColumn.offsets[event + 1];
-  const outgoing = (k: number) => status[k] === cut.outgoing_status && (flags[k] & IS_HARD_PROCESS) !== 0;
+  const outgoing = (k: number) =>
+    status[k] === cut.outgoing_status && (flags[k] & IS_HARD_PROCESS) !== 0;
 
   let photon = -1;
   for (let k = start; k < end && photon < 0; k++) {
@@ -218,9 +226,8 @@ function passesGeneratorCut(columns: Columns, event: number,
   for (let k = start; k < end; k++) {
     const id = Math.abs(pdgId[k]);
     const parton = (id >= 1 && id <= 6) || id === GLUON_PDG_ID;
-    if (parton && outgoing(k) && deltaR(eta[k], phi[k], eta[photon], phi[photon]) <= cut.min_delta_r) {
-      return false;
-    }
+    if (!parton || !outgoing(k)) continue;
+    if (deltaR(eta[k], phi[k], eta[photon], phi[photon]) <= cut.min_delta_r) return false;
   }
   return true;
 }

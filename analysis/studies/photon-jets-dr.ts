@@ -9,9 +9,9 @@ import { resultSchema, type PhotonJetsResult } from '../photonjets/result.ts';
 import { listInputs, runStudy } from '../photonjets/run.ts';
 
 /**
- * Photon+jets delta-R study: the distance in delta-R between the leading jets (j1j2, j2j3,
- * j1j3), at GEN and at RECO level, in bins of HT, for events with exactly one photon and
- * at least one jet, with two or more sample sets compared by their normalised shapes.
+ * Photon+jets delta-R study: the delta-R between the leading jets (j1j2, j2j3, j1j3), at
+ * GEN and at RECO level, in bins of HT, in events with exactly one photon and at least one
+ * jet. Two or more sample sets are compared by their normalised shapes.
  */
 export const photonJetsDeltaR: Study<PhotonJetsConfig, PhotonJetsResult> = {
   kind: 'photon-jets-dr',
