@@ -9,6 +9,7 @@ import { createJobPool } from '../../analysis/core/jobs.ts';
 import { createLogger } from '../../analysis/core/log.ts';
 import type { StudyContext } from '../../analysis/core/study.ts';
 import { initBackend } from '../../analysis/learning/backend.ts';
+import type { CutImportanceConfig } from '../../analysis/cutimportance/config.ts';
 import { cutImportance } from '../../analysis/studies/cut-importance.ts';
 
 const DATA = fileURLToPath(new URL('../../content/demo/data/', import.meta.url));
@@ -46,7 +47,8 @@ const CONFIG = {
 test('cut-importance study reads NanoAOD variables', async (t) => {
   const workDir = await mkdtemp(join(tmpdir(), 'nanoaod-study-'));
   t.after(() => rm(workDir, { recursive: true, force: true }));
-  const config = validate(cutImportance.configSchema, structuredClone(CONFIG), 'nanoaod.yaml');
+  const config = validate<CutImportanceConfig>(cutImportance.configSchema, structuredClone(CONFIG),
+    'nanoaod.yaml');
   const jobs = createJobPool(0);
   const context: StudyContext = {
     report: 'test',
