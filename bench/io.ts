@@ -1,6 +1,6 @@
-// Reading and T' variable speed: 10 jet branches plus the variables computed from them, over
-// a chain of 100 copies of the 1000-event NanoAOD sample (the same file listed 100 times),
-// read in worker threads, one job per run of consecutive files.
+// Measures reading and T' variable speed: 10 jet branches, plus the variables computed from
+// them, over a chain of 100 copies of the 1000-event NanoAOD sample. The chain lists the
+// same file 100 times and is read in worker threads, one job per run of consecutive files.
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { createJobPool, defaultWorkerCount, type RunJob } from '../analysis/core/jobs.ts';
@@ -17,7 +17,7 @@ const EXTRA_JET_BRANCHES = ['Jet_btagDeepB', 'Jet_puId', 'Jet_qgl', 'Jet_area'];
 interface BenchInput { source: EventSource; config: TprimeConfig }
 interface BenchOutput { entries: number; reconstructed: number; sumTopMass: number }
 
-/** One run of files: reads the jet branches, computes the variables, keeps a summary only. */
+/** Reads the jet branches of a run of files and computes the variables, keeping a summary. */
 export const runJob: RunJob<BenchInput, BenchOutput> = async ({ source, config }, progress) => {
   const branches = [...tprimeBranches(config), ...EXTRA_JET_BRANCHES];
   const output = { entries: 0, reconstructed: 0, sumTopMass: 0 };

@@ -132,7 +132,7 @@ class ChainProgress {
     this.#knownBytes += this.sizes[file] ?? 0;
   }
 
-  /** A CSV file's entries are known only when it has been read to the end. */
+  /** Records how far into a CSV file the reader is: its entries are known only at its end. */
   bytes(file: number, bytes: number): void {
     this.#partial = { file, bytes };
   }

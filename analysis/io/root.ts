@@ -27,8 +27,8 @@ export interface RootTree {
 
 /**
  * Local file access for jsroot with synchronous positioned reads. jsroot's own Node file
- * class issues one asynchronous read per basket and never closes its descriptor; reading
- * through this proxy keeps the CPU busy and the descriptors bounded over long chains.
+ * class (7.11) issues one asynchronous read per basket and never closes its descriptor.
+ * This proxy closes it, so a long chain does not run out of descriptors.
  */
 class LocalFileProxy extends FileProxy {
   #fd = -1;
@@ -301,8 +301,8 @@ function checkBaskets(tree: RootTree, names: string[], first: number, count: num
 /**
  * jsroot 7.11 reads baskets in a promise chain that treeProcess does not return, so a
  * corrupt basket surfaces as an unhandled rejection rather than as a failed read. While a
- * read is running, such rejections coming from jsroot fail the running reads; any other
- * unhandled rejection is rethrown, which keeps Node's default of exiting on it.
+ * read is running, such rejections coming from jsroot fail the running reads. Any other
+ * unhandled rejection is rethrown, so Node still exits on it as by default.
  */
 const runningReads = new Set<(error: unknown) => void>();
 

@@ -52,8 +52,8 @@ export function pt(v: FourVector): number {
 /** Pseudorapidity; +-Infinity along the beam axis, 0 for a null vector. */
 export function eta(v: FourVector): number {
   const transverse = pt(v);
-  if (transverse === 0) return v.pz > 0 ? Infinity : v.pz < 0 ? -Infinity : 0;
-  return Math.asinh(v.pz / transverse);
+  if (transverse > 0) return Math.asinh(v.pz / transverse);
+  return v.pz === 0 ? 0 : Math.sign(v.pz) * Infinity;
 }
 
 /** Azimuth in radians, in (-pi, pi]. */

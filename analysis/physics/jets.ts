@@ -100,7 +100,7 @@ export interface JetColumns {
   btag: Jagged;
 }
 
-/** The NanoAOD branches that jet selection and b-tagging read. */
+/** Lists the NanoAOD branches that jet selection and b-tagging read. */
 export function jetBranches(btag: BTagCut): string[] {
   return ['Jet_pt', 'Jet_eta', 'Jet_phi', 'Jet_mass', 'Jet_jetId', btag.branch];
 }

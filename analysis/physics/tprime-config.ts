@@ -84,7 +84,7 @@ export const tprimeConfigSchema = {
   },
 } as const;
 
-/** The b-tag cut of the configured year; a year without a threshold is an error. */
+/** Returns the b-tag cut of the configured year; a year without a threshold is an InputError. */
 export function btagCut(config: TprimeConfig): BTagCut {
   const threshold = config.btag.thresholds[config.year];
   if (threshold === undefined) {

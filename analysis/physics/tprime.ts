@@ -24,7 +24,7 @@ export type TprimeVariable = typeof TPRIME_VARIABLES[number];
 /** Jets the second top is searched among, out of those the best assignment left over. */
 const SECOND_TOP_MAX_JETS = 10;
 
-/** The NanoAOD branches computeTprimeVariables reads. */
+/** Lists the NanoAOD branches that computeTprimeVariables reads. */
 export function tprimeBranches(config: TprimeConfig): string[] {
   return jetBranches(btagCut(config));
 }
@@ -85,7 +85,8 @@ function massOf(e: number, px: number, py: number, pz: number): number {
 
 function etaOf(px: number, py: number, pz: number): number {
   const pt = Math.hypot(px, py);
-  return pt === 0 ? (pz === 0 ? 0 : Math.sign(pz) * Infinity) : Math.asinh(pz / pt);
+  if (pt > 0) return Math.asinh(pz / pt);
+  return pz === 0 ? 0 : Math.sign(pz) * Infinity;
 }
 
 /**

@@ -17,7 +17,8 @@ test('deltaPhi wraps into (-pi, pi]', () => {
   close(deltaPhi(7 * Math.PI + 0.1, 0), -Math.PI + 0.1);
   for (let x = -20; x <= 20; x += 0.37) {
     const d = deltaPhi(x, 0.4);
-    assert.ok(d > -Math.PI && d <= Math.PI, `deltaPhi(${x}, 0.4) = ${d}`);
+    assert.ok(d > -Math.PI, `deltaPhi(${x}, 0.4) = ${d}`);
+    assert.ok(d <= Math.PI, `deltaPhi(${x}, 0.4) = ${d}`);
   }
 });
 
