@@ -99,7 +99,7 @@ function lossWeights(labels: Uint8Array, weights: Float64Array, indices: Int32Ar
   return out;
 }
 
-interface Parameters {
+interface NetworkWeights {
   kernels: tf.Variable[];
   biases: tf.Variable[];
 }
@@ -109,7 +109,7 @@ interface Parameters {
  * training seed, one per layer because tfjs treats seed 0 as "unseeded" and equal seeds
  * give equal matrices, and zero biases.
  */
-function initialParameters(sizes: number[], random: Random): Parameters {
+function initialParameters(sizes: number[], random: Random): NetworkWeights {
   const kernels: tf.Variable[] = [];
   const biases: tf.Variable[] = [];
   for (let layer = 1; layer < sizes.length; layer++) {
@@ -121,7 +121,7 @@ function initialParameters(sizes: number[], random: Random): Parameters {
   return { kernels, biases };
 }
 
-/** Applies a hidden-layer activation; relu is fused into the matrix product by the caller. */
+/** Applies a hidden-layer activation other than relu, which `denseLayer` fuses. */
 function activate(x: tf.Tensor2D, activation: ModelConfig['activation']): tf.Tensor2D {
   switch (activation) {
     case 'relu': return tf.relu(x);
@@ -132,18 +132,48 @@ function activate(x: tf.Tensor2D, activation: ModelConfig['activation']): tf.Ten
   }
 }
 
+/**
+ * Dense layer `act(x W + b)` with `act` relu or linear, whose gradient transposes W and x
+ * explicitly before multiplying. The wasm backend of tfjs 4.22 multiplies transposed
+ * operands (`matMul(a, b, true)`) about ten times slower than plain ones, and the built-in
+ * gradient of matMul uses them; an explicit transpose is a cheap copy.
+ */
+export function denseLayer(relu: boolean) {
+  const layer = (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const y = tf.fused.matMul({ a: x, b: kernel, bias, activation: relu ? 'relu' : 'linear' });
+    save(relu ? [x, kernel, y] : [x, kernel]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [input, weights, output] = saved as tf.Tensor2D[];
+        const dz = relu ? tf.mul(dy, tf.step(output)) as tf.Tensor2D : dy as tf.Tensor2D;
+        return [
+          tf.matMul(dz, tf.transpose(weights)),
+          tf.matMul(tf.transpose(input), dz),
+          tf.sum(dz, 0),
+        ];
+      },
+    };
+  };
+  // customGrad's typing wants one signature for all inputs; the layer fixes their order.
+  return tf.customGrad(layer as unknown as Parameters<typeof tf.customGrad>[0]);
+}
+
+const reluLayer = denseLayer(true);
+const linearLayer = denseLayer(false);
+
 /** Logits of the network; `masks` (one per hidden layer) apply inverted dropout. */
-function forward(x: tf.Tensor2D, parameters: Parameters, activation: ModelConfig['activation'],
+function forward(x: tf.Tensor2D, parameters: NetworkWeights, activation: ModelConfig['activation'],
   masks?: tf.Tensor2D[]): tf.Tensor2D {
   let h: tf.Tensor2D = x;
   const last = parameters.kernels.length - 1;
   for (let layer = 0; layer <= last; layer++) {
-    const kernel = parameters.kernels[layer] as tf.Tensor2D;
+    const kernel = parameters.kernels[layer];
     const bias = parameters.biases[layer];
-    if (layer === last) return tf.fused.matMul({ a: h, b: kernel, bias }) as tf.Tensor2D;
+    if (layer === last) return linearLayer(h, kernel, bias) as tf.Tensor2D;
     h = activation === 'relu'
-      ? tf.fused.matMul({ a: h, b: kernel, bias, activation: 'relu' }) as tf.Tensor2D
-      : activate(tf.fused.matMul({ a: h, b: kernel, bias }) as tf.Tensor2D, activation);
+      ? reluLayer(h, kernel, bias) as tf.Tensor2D
+      : activate(linearLayer(h, kernel, bias) as tf.Tensor2D, activation);
     if (masks) h = tf.mul(h, masks[layer]) as tf.Tensor2D;
   }
   return h;
@@ -160,7 +190,7 @@ function dropoutMasks(rows: number, hidden: number[], rate: number, random: Rand
 }
 
 /** Weighted mean binary cross-entropy of logits against labels, over all events given. */
-function meanLoss(x: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor2D, parameters: Parameters,
+function meanLoss(x: tf.Tensor2D, y: tf.Tensor2D, w: tf.Tensor2D, parameters: NetworkWeights,
   config: ModelConfig): number {
   const batch = 8192;
   let sum = 0;

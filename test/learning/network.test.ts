@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { initBackend, tf } from '../../analysis/learning/backend.ts';
 import {
-  predict, standardisation, trainNetwork, type EventSet, type ModelConfig,
+  denseLayer, predict, standardisation, trainNetwork, type EventSet, type ModelConfig,
 } from '../../analysis/learning/network.ts';
 import { rocAuc } from '../../analysis/learning/auc.ts';
 
@@ -110,4 +110,23 @@ test('tfjs Dropout layer repeats its mask with a seed', () => {
   const first = (layer.apply(input, { training: true }) as tf.Tensor).dataSync();
   const second = (layer.apply(input, { training: true }) as tf.Tensor).dataSync();
   assert.deepEqual([...first], [...second]);
+});
+
+test('dense layer gradient matches tfjs matMul', () => {
+  const x = tf.randomNormal([32, 5], 0, 1, 'float32', 11) as tf.Tensor2D;
+  const kernel = tf.randomNormal([5, 7], 0, 1, 'float32', 12) as tf.Tensor2D;
+  const bias = tf.randomNormal([7], 0, 1, 'float32', 13) as tf.Tensor1D;
+  const weights = tf.randomNormal([32, 7], 0, 1, 'float32', 14);
+  for (const relu of [true, false]) {
+    const layer = denseLayer(relu);
+    const ours = tf.grads((a, b, c) => tf.sum(tf.mul(layer(a, b, c), weights)))([x, kernel, bias]);
+    const reference = tf.grads((a, b, c) => {
+      const z = tf.add(tf.matMul(a, b), c);
+      return tf.sum(tf.mul(relu ? tf.relu(z) : z, weights));
+    })([x, kernel, bias]);
+    ours.forEach((gradient, i) => {
+      const difference = tf.max(tf.abs(tf.sub(gradient, reference[i]))).dataSync()[0];
+      assert.ok(difference < 1e-5, `relu ${relu}, input ${i}: max difference ${difference}`);
+    });
+  }
 });
