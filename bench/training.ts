@@ -1,7 +1,7 @@
-// Training speed of the cut-importance network: events per second on 200 000 synthetic
-// events (28 inputs, 3 x 100 ReLU, dropout 0.1, batch 2048), per available tfjs backend,
-// for one worker thread and for all of them at once; then the wall time of the whole
-// demonstration study (content/demo/cut_importance.yaml).
+// Training speed of the cut-importance network, in events per second on 200 000 synthetic
+// events (28 inputs, 3 x 100 ReLU, dropout 0.1, batch 2048). It is measured per available
+// tfjs backend, for one worker thread and for all of them at once. Then the bench times
+// the whole demonstration study (content/demo/cut_importance.yaml).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

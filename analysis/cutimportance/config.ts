@@ -15,7 +15,7 @@ export interface CutImportanceConfig {
   /** Selection of the evaluation events ("cut 0"), applied on top of the preselection. */
   evaluation_selection: string;
   split: { train: Parity; evaluate: Parity };
-  /** What to do with an event whose inputs or weight are NaN or infinite. */
+  /** Handling of events whose inputs or weight are NaN or infinite. */
   non_finite: 'drop' | 'reject';
   base_inputs: VariableConfig[];
   steps: StepConfig[];

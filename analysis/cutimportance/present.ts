@@ -60,7 +60,9 @@ function aucChart(result: CutImportanceResult, id: string, previous?: CutImporta
     title: 'ROC AUC against cut step',
     chart: {
       type: 'lineWithErrorBars',
-      data: { labels: result.steps.map((step) => step.name), datasets },
+      // Two-line tick labels: the step, then what it adds.
+      data: { labels: result.steps.map((step) => (step.added.length > 0
+        ? [step.name, `+ ${step.added.join(', ')}`] : [step.name])), datasets },
       options: {
         plugins: { legend: { display: datasets.length > 1 } },
         scales: {

@@ -57,7 +57,7 @@ export function checkExpressions(config: CutImportanceConfig, variables: Variabl
  * the row index in the chain of files when the sample has none.
  *
  * Events with a NaN or infinite variable or weight are counted per variable, then dropped
- * with a warning or rejected, as `non_finite` says. The check covers the variables of all
+ * with a warning or rejected, as `non_finite` selects. The check covers the variables of all
  * steps, so every step trains and evaluates on the same events.
  */
 async function readSample(config: CutImportanceConfig, which: 'signal' | 'background',

@@ -74,7 +74,8 @@ test('trained network separates the classes', async () => {
   assert.equal(outcome.trainingEvents, 600);
   assert.equal(outcome.validationEvents, 200);
   assert.equal(outcome.network.layers.at(-1)!.activation, 'sigmoid');
-  assert.ok(outcome.bestEpoch >= 1 && outcome.bestEpoch <= outcome.epochs);
+  assert.ok(outcome.bestEpoch >= 1, `best epoch ${outcome.bestEpoch}`);
+  assert.ok(outcome.bestEpoch <= outcome.epochs, `best epoch ${outcome.bestEpoch} of ${outcome.epochs}`);
 });
 
 test('early stopping ends training', async () => {
@@ -99,7 +100,8 @@ test('saved network stores the standardisation', async () => {
   const { outcome } = await trainedAuc(2);
   const { mean } = standardisation(training);
   assert.deepEqual(outcome.network.mean, mean);
-  assert.ok(outcome.network.mean[0] > 9 && outcome.network.mean[0] < 13);
+  assert.ok(outcome.network.mean[0] > 9, `mean ${outcome.network.mean[0]}`);
+  assert.ok(outcome.network.mean[0] < 13, `mean ${outcome.network.mean[0]}`);
 });
 
 // Why the training loop draws its own dropout masks: tfjs's Dropout layer passes its one

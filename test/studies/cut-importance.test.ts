@@ -24,8 +24,8 @@ const quiet = createLogger('test', Object.assign(Object.create(process.stderr), 
 after(() => rm(scratch, { recursive: true, force: true }));
 
 /**
- * The demonstration config cut to two steps, the most separating masses as base inputs and a
- * tiny network, so that a run takes seconds.
+ * Loads the demonstration config cut to two steps, with the most separating masses as base
+ * inputs and a tiny network, so that a run takes seconds.
  */
 async function smallConfig(overrides: Partial<CutImportanceConfig> = {}): Promise<CutImportanceConfig> {
   const raw = await loadYamlFile(demoConfig) as Record<string, any>;
@@ -102,7 +102,8 @@ test('run on HIGGS splits rows by parity', async () => {
   assert.equal(counts.validation, Math.round(0.2 * 5492));
   for (const step of result.steps) {
     for (const training of step.trainings) {
-      assert.ok(training.auc > 0.5 && training.auc < 1, `${step.name}: AUC ${training.auc}`);
+      assert.ok(training.auc > 0.5, `${step.name}: AUC ${training.auc}`);
+      assert.ok(training.auc < 1, `${step.name}: AUC ${training.auc}`);
     }
   }
   assert.deepEqual(result.steps[1].added, ['m_jj']);
@@ -284,7 +285,8 @@ test('nanoaod samples use the T\' variables', async () => {
   assert.equal(config.samples.signal.tprime?.leading_jets, 6);
   const { result } = await runStudy(config, 0, configFile);
   const counts = result.steps[0].trainings[0].counts!;
-  assert.ok(counts.training.signal > 0 && counts.evaluation.background > 0);
+  assert.ok(counts.training.signal > 0, `${counts.training.signal} signal training events`);
+  assert.ok(counts.evaluation.background > 0, `${counts.evaluation.background} background evaluation events`);
   assert.deepEqual(result.steps[0].units, ['', '', 'GeV']);
   assert.deepEqual(result.steps[1].inputs, ['njets', 'nbjets', 'goodHT', 'Chi2_min']);
 });
