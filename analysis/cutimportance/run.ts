@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.ts';
@@ -70,7 +71,8 @@ function strategyLines(config: CutImportanceConfig): string[] {
 /**
  * Runs the study: reads and splits the events once, writes each step's training and
  * evaluation sets to the work folder, then trains `trainings` networks per step as jobs in
- * the shared pool and collects their AUCs.
+ * the shared pool and collects their AUCs. Each job's output is also kept as
+ * `step-<k>/training-<t>/training.json` beside its network.
  */
 export async function runCutImportance(config: CutImportanceConfig,
   context: StudyContext): Promise<CutImportanceResult> {
@@ -117,6 +119,10 @@ export async function runCutImportance(config: CutImportanceConfig,
       `${formatCount(events)} events (${output.seconds.toFixed(0)} s, ${output.epochs} epochs)`);
     progress.increment();
   }).finally(() => progress.stop());
+  // The training events are as large as the evaluation events and nothing reads them
+  // after training, so only the evaluation sets and the networks are kept.
+  await Promise.all(plan.map((step) =>
+    rm(join(context.workDir, step.folder, 'training-set'), { recursive: true, force: true })));
 
   const steps: StepResult[] = plan.map((step, s) => {
     const trainings = outputs.slice(s * config.trainings, (s + 1) * config.trainings)

@@ -9,6 +9,7 @@ export type BackendName = 'tensorflow' | 'wasm';
 export type BackendRequest = BackendName | 'auto';
 
 let selected: Promise<BackendName> | undefined;
+let firstRequest: BackendRequest | undefined;
 
 /**
  * Reads the requested backend from `REPORT_BACKEND` (`tensorflow`, `wasm` or `auto`, the
@@ -27,15 +28,26 @@ export function requestedBackend(value = process.env.REPORT_BACKEND): BackendReq
  * Selects and initialises the tfjs backend of this thread, once: tfjs-node (`tensorflow`)
  * when it loads, WASM otherwise. `auto` falls back to WASM silently apart from the log line;
  * an explicit `tensorflow` that cannot load is an error. `log` receives one line saying
- * which backend runs and why.
+ * which backend runs and why. A later call with another explicit backend than the one
+ * running is an error, because a thread has one tfjs backend.
  *
  * The WASM backend runs single-threaded in Node, because its threaded build needs browser
  * workers. Parallel trainings come from worker threads, each with its own backend.
  */
 export function initBackend(request: BackendRequest = requestedBackend(),
   log?: (line: string) => void): Promise<BackendName> {
-  selected ??= select(request, log);
-  return selected;
+  if (!selected) {
+    firstRequest = request;
+    selected = select(request, log);
+    return selected;
+  }
+  if (request === 'auto' || request === firstRequest) return selected;
+  return selected.then((running) => {
+    if (running !== request) {
+      throw new Error(`tfjs backend ${request} requested, but this thread already runs ${running}`);
+    }
+    return running;
+  });
 }
 
 async function select(request: BackendRequest, log?: (line: string) => void): Promise<BackendName> {

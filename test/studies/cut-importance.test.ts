@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadYamlFile, validate } from '../../analysis/core/config.ts';
@@ -119,6 +119,7 @@ test('run on HIGGS splits rows by parity', async () => {
   assert.deepEqual(evaluation.inputs, result.steps[1].inputs);
   const job = JSON.parse(await readFile(join(workDir, 'step-1', 'training-2', 'training.json'), 'utf8'));
   assert.equal(job.auc, result.steps[1].trainings[1].auc);
+  await assert.rejects(access(join(workDir, 'step-1', 'training-set')), /ENOENT/);
 });
 
 test('worker threads give the serial result', async () => {
