@@ -6,7 +6,7 @@ import { chartSize, renderChartPng, renderChartSvg } from './charts.ts';
 import { inlineRuns, markdown, type TextRun } from './markdown.ts';
 import { COLOURS, CONTENT, PAGE, SlideDeck, type LayoutBox, type TextStyle } from './slide-deck.ts';
 import {
-  drawTableSlice, layoutTable, naturalTableWidth, rowsThatFit, tableFrameHeight,
+  drawTableSlice, layoutTable, MIN_TABLE_SIZE, naturalTableWidth, rowsThatFit, tableFrameHeight, totalHeight,
 } from './slide-tables.ts';
 
 const debug = createDebug('report:slides');
@@ -26,6 +26,12 @@ const MIN_VISUAL_HEIGHT = 190;
 /** Smallest drawing height of a chart before the charts of a part spread over slides. */
 const MIN_CHART_HEIGHT = 150;
 const BOX_PADDING = 10;
+/** Least factor from a chart's CSS size to its size on a slide, for its text to stay legible. */
+const MIN_CHART_SCALE = 0.75;
+/** Largest share of the slide width that side items take beside charts. */
+const SIDE_SHARE = 0.5;
+/** Least height left below full-width side items for charts to be drawn there. */
+const MIN_CHARTS_BELOW = 240;
 
 export interface SlidesResult {
   pdf: Buffer;
@@ -234,26 +240,52 @@ class SlideWriter {
     }
   }
 
-  /** Draws side items and charts side by side below the current position; returns the rest. */
+  /**
+   * Draws side items and charts below the current position; returns the rest. Side items
+   * sit left of the charts when every table among them fits in half the slide without
+   * wrapping; otherwise they take the full width and the charts go below them, when
+   * there is room, or on the next slide.
+   */
   async #visualRow(row: Pending, columns?: number): Promise<Pending> {
     const deck = this.#deck;
     const top = this.#y;
     const height = CONTENT.bottom - top;
-    let sideWidth = 0;
-    if (row.side.length) {
+    if (!row.side.length) {
+      return { side: [], charts: await this.#drawCharts(row.charts, CONTENT.left, top,
+        CONTENT_WIDTH, height, columns) };
+    }
+    const beside = CONTENT_WIDTH * SIDE_SHARE;
+    if (row.charts.length && row.side.every((item) => fitsBeside(deck, item, beside))) {
       const natural = Math.max(...row.side.map((item) => item.kind === 'table'
         ? naturalTableWidth(deck, item.table) : boxWidth(deck, item.box)));
-      sideWidth = row.charts.length
-        ? Math.min(Math.max(natural, 260), CONTENT_WIDTH * 0.5) : Math.min(natural, CONTENT_WIDTH);
+      const sideWidth = Math.min(Math.max(natural, 260), beside);
+      const drawn = this.#drawSide(row.side, CONTENT.left, top, sideWidth, height, false);
+      const chartsLeft = CONTENT.left + sideWidth + GAP;
+      const pendingCharts = await this.#drawCharts(row.charts, chartsLeft, top,
+        CONTENT.right - chartsLeft, height, columns);
+      return { side: drawn.rest, charts: pendingCharts };
     }
-    const pendingSide = this.#drawSide(row.side, CONTENT.left, top, sideWidth, height);
-    const chartsLeft = sideWidth ? CONTENT.left + sideWidth + GAP : CONTENT.left;
-    const pendingCharts = await this.#drawCharts(row.charts, chartsLeft, top,
-      CONTENT.right - chartsLeft, height, columns);
-    return { side: pendingSide, charts: pendingCharts };
+    // The charts go below when the side items leave room for them at their base size;
+    // otherwise the side items have the slide to themselves and may grow into it.
+    const chartsBelow = row.charts.length > 0
+      && CONTENT.bottom - (top + sideHeight(deck, row.side, CONTENT_WIDTH)) >= MIN_CHARTS_BELOW;
+    const drawn = this.#drawSide(row.side, CONTENT.left, top, CONTENT_WIDTH, height,
+      !chartsBelow);
+    if (drawn.rest.length || !chartsBelow) {
+      return { side: drawn.rest, charts: row.charts };
+    }
+    const pendingCharts = await this.#drawCharts(row.charts, CONTENT.left, drawn.y,
+      CONTENT_WIDTH, CONTENT.bottom - drawn.y, columns);
+    return { side: [], charts: pendingCharts };
   }
 
-  #drawSide(items: SideItem[], x: number, top: number, width: number, height: number): SideItem[] {
+  /**
+   * Draws side items in a column of at most `width` from `top`; returns the items left
+   * for the next slide and the height reached. With `grow`, a lone table may take a
+   * larger font to fill the room below it.
+   */
+  #drawSide(items: SideItem[], x: number, top: number, width: number, height: number,
+    grow: boolean): { rest: SideItem[]; y: number } {
     const deck = this.#deck;
     let y = top;
     const bottom = top + height;
@@ -261,26 +293,30 @@ class SlideWriter {
       const item = items[index];
       const freshSlide = y === CONTENT.top;
       if (item.kind === 'box') {
-        const boxHeight = measureBox(deck, item.box, width);
-        if (y + boxHeight > bottom && !freshSlide) return items.slice(index);
-        y += drawBox(deck, item.box, x, y, width, bottom - y) + GAP;
+        const boxWide = Math.min(width, boxWidth(deck, item.box));
+        const boxHeight = measureBox(deck, item.box, boxWide);
+        if (y + boxHeight > bottom && !freshSlide) return { rest: items.slice(index), y };
+        y += drawBox(deck, item.box, x, y, boxWide, bottom - y) + GAP;
         continue;
       }
-      const layout = layoutTable(deck, item.table, width);
+      const room = grow && items.length === 1 && item.start === 0 ? bottom - y : 0;
+      const layout = layoutTable(deck, item.table, width, room);
       let count = rowsThatFit(layout, item.start, bottom - y);
       const remaining = item.table.rows.length - item.start;
       if (count === 0 && remaining > 0) {
-        if (!freshSlide) return items.slice(index);
+        if (!freshSlide) return { rest: items.slice(index), y };
         count = 1;
         debug(`table '${item.table.id}': row ${item.start} is taller than a slide`);
       }
-      if (y + tableFrameHeight(layout) > bottom && !freshSlide) return items.slice(index);
+      if (y + tableFrameHeight(layout) > bottom && !freshSlide) {
+        return { rest: items.slice(index), y };
+      }
       y += drawTableSlice(deck, layout, item.start, item.start + count, x, y, item.start > 0) + GAP;
       if (item.start + count < item.table.rows.length) {
-        return [{ ...item, start: item.start + count }, ...items.slice(index + 1)];
+        return { rest: [{ ...item, start: item.start + count }, ...items.slice(index + 1)], y };
       }
     }
-    return [];
+    return { rest: [], y };
   }
 
   async #drawCharts(charts: ChartBlock[], x: number, top: number, width: number, height: number,
@@ -308,9 +344,15 @@ class SlideWriter {
     const drawnHeight = size.height * scale;
     const left = x + (width - drawnWidth) / 2;
     const top = y + titleHeight;
+    // A chart drawn much smaller than its CSS size would shrink its text below reading
+    // size; it is laid out again at a smaller CSS size, so that its text keeps at least
+    // MIN_CHART_SCALE of the size it has on the page.
+    const drawnBlock = scale < MIN_CHART_SCALE ? { ...block,
+      width: Math.round(drawnWidth / MIN_CHART_SCALE),
+      height: Math.round(drawnHeight / MIN_CHART_SCALE) } : block;
     let drawn = false;
     try {
-      const svg = await renderChartSvg(block, { label: this.#label });
+      const svg = await renderChartSvg(drawnBlock, { label: this.#label });
       drawn = deck.svg(svg, left, top, drawnWidth, drawnHeight, block.id);
     } catch (error) {
       debug(`chart '${block.id}': SVG failed (${(error as Error).message})`);
@@ -319,7 +361,7 @@ class SlideWriter {
       // NOTE: the fallback is a PNG at 3x the chart's CSS size, so it blurs at high zoom.
       // It is used only where the SVG path fails, and `rasterCharts` lists those charts.
       this.rasterCharts.push(block.id);
-      const png = await renderChartPng(block, { scale: 3, label: this.#label });
+      const png = await renderChartPng(drawnBlock, { scale: 3, label: this.#label });
       deck.png(png, left, top, drawnWidth, drawnHeight, block.id);
     }
     if (block.caption) {
@@ -366,6 +408,20 @@ function chooseGrid(deck: SlideDeck, charts: ChartBlock[], width: number, height
     }
   }
   return best!;
+}
+
+/** Height of side items stacked in `width` at their base size, tables whole. */
+function sideHeight(deck: SlideDeck, items: SideItem[], width: number): number {
+  return items.reduce((total, item) => total + GAP + (item.kind === 'box'
+    ? measureBox(deck, item.box, Math.min(width, boxWidth(deck, item.box)))
+    : totalHeight(layoutTable(deck, item.table, width))), 0);
+}
+
+/** Whether a side item fits beside charts in `width`: tables must not wrap there. */
+function fitsBeside(deck: SlideDeck, item: SideItem, width: number): boolean {
+  if (item.kind === 'box') return true;
+  const layout = layoutTable(deck, item.table, width);
+  return !layout.wrapped && layout.size >= MIN_TABLE_SIZE + 1;
 }
 
 function boxWidth(deck: SlideDeck, box: BoxBlock): number {

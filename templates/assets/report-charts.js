@@ -11,6 +11,13 @@
   const BASE_FONT_SIZE = 13;
   const AXIS_TITLE_SIZE = 14;
   const CMS_LABEL_SIZE = 16;
+  const MIN_CMS_LABEL_SIZE = 10;
+  /** Below this width (CSS pixels) a page chart gets a taller shape and no side legend. */
+  const NARROW_WIDTH = 560;
+  /** Width over height of a chart on a narrow screen, at most: taller than wide. */
+  const NARROW_ASPECT = 0.8;
+  /** Factor on the text sizes of a chart on a narrow screen. */
+  const NARROW_TEXT = 0.85;
   /** Room above the legend for the CMS label line, in CSS pixels. */
   const LABEL_HEIGHT = 26;
   const INK = '#000000';
@@ -67,21 +74,40 @@
       }
       if (options.display !== false) {
         const baseline = Math.max(CMS_LABEL_SIZE, (chart.options.layout?.padding?.top ?? 0) - 6);
+        const right = [options.period, options.energy ? `(${options.energy})` : '']
+          .filter(Boolean).join(' ');
+        // On a narrow chart both labels shrink together until they fit side by side.
+        const fonts = (size) => ({
+          cms: `bold ${size}px ${FONT_FAMILY}`,
+          extra: `italic ${size - 2}px ${FONT_FAMILY}`,
+          right: `${size - 2}px ${FONT_FAMILY}`,
+        });
+        const widths = (size) => {
+          const font = fonts(size);
+          ctx.font = font.cms;
+          const cms = ctx.measureText('CMS ').width;
+          ctx.font = font.extra;
+          const extra = options.extra ? ctx.measureText(options.extra).width : 0;
+          ctx.font = font.right;
+          const rightWidth = right ? ctx.measureText(right).width : 0;
+          return { cms, total: cms + extra + rightWidth + size };
+        };
+        let size = CMS_LABEL_SIZE;
+        while (size > MIN_CMS_LABEL_SIZE && widths(size).total > area.right - area.left) size -= 1;
+        const font = fonts(size);
         ctx.fillStyle = INK;
         ctx.textBaseline = 'alphabetic';
         ctx.textAlign = 'left';
-        ctx.font = `bold ${CMS_LABEL_SIZE}px ${FONT_FAMILY}`;
+        ctx.font = font.cms;
         ctx.fillText('CMS', area.left, baseline);
         if (options.extra) {
-          const cmsWidth = ctx.measureText('CMS ').width;
-          ctx.font = `italic ${CMS_LABEL_SIZE - 2}px ${FONT_FAMILY}`;
+          const cmsWidth = widths(size).cms;
+          ctx.font = font.extra;
           ctx.fillText(options.extra, area.left + cmsWidth, baseline);
         }
-        const right = [options.period, options.energy ? `(${options.energy})` : '']
-          .filter(Boolean).join(' ');
         if (right) {
           ctx.textAlign = 'right';
-          ctx.font = `${CMS_LABEL_SIZE - 2}px ${FONT_FAMILY}`;
+          ctx.font = font.right;
           ctx.fillText(right, area.right, baseline);
         }
       }
@@ -181,7 +207,8 @@
         legend: {
           position: 'top',
           align: 'end',
-          labels: { color: INK, boxWidth: 18, boxHeight: 10, font: { size: BASE_FONT_SIZE } },
+          labels: { color: INK, boxWidth: 18, boxHeight: 10,
+            font: { family: FONT_FAMILY, size: BASE_FONT_SIZE } },
         },
         tooltip: { intersect: false, mode: 'nearest' },
         cmsLabel: label === false ? { display: false } : {
@@ -194,6 +221,13 @@
       if (!options.scales.x) options.scales.x = {};
       if (!options.scales.y) options.scales.y = {};
       for (const scale of Object.values(options.scales)) styleScale(scale);
+      // Points of a line chart over categories sit mid-category, as bars do, so that the
+      // first and last points and their error bars stay clear of the frame.
+      const x = options.scales.x;
+      if ((type === 'line' || type === 'lineWithErrorBars')
+        && (x.type === undefined || x.type === 'category') && x.offset === undefined) {
+        x.offset = true;
+      }
     }
     // A dataset without a label (a reference line, say) stays out of the legend.
     const legendLabels = options.plugins.legend.labels;
@@ -218,7 +252,27 @@
       const config = styleChart(chart, label);
       config.options.responsive = true;
       config.options.maintainAspectRatio = true;
-      config.options.aspectRatio = width / height;
+      const legend = config.options.plugins.legend;
+      const wide = { aspectRatio: width / height, legend: legend.position };
+      // A narrow screen gets a taller chart with smaller text, and a legend beside the
+      // data moves above it, where it takes no width from the data. The choice is made
+      // once, for the width the page has when it is drawn.
+      const fonts = [legend.labels.font];
+      for (const scale of Object.values(config.options.scales || {})) {
+        if (scale.ticks && scale.ticks.font) fonts.push(scale.ticks.font);
+        if (scale.title && scale.title.font) fonts.push(scale.title.font);
+      }
+      const sizes = fonts.map((font) => font.size);
+      const adapt = (options, frameWidth) => {
+        const narrow = frameWidth < NARROW_WIDTH;
+        options.aspectRatio = narrow ? Math.min(wide.aspectRatio, NARROW_ASPECT) : wide.aspectRatio;
+        const side = wide.legend === 'left' || wide.legend === 'right';
+        options.plugins.legend.position = narrow && side ? 'top' : wide.legend;
+        fonts.forEach((font, i) => {
+          if (typeof sizes[i] === 'number') font.size = narrow ? sizes[i] * NARROW_TEXT : sizes[i];
+        });
+      };
+      adapt(config.options, canvas.parentElement ? canvas.parentElement.clientWidth : width);
       // No animation: a chart shows its values at once, and screenshots are stable.
       config.options.animation = false;
       config.plugins = [cmsLabelPlugin, whiteBackgroundPlugin];
