@@ -2,7 +2,7 @@ import type { Block, CmsLabel, Download } from '../core/presentation.ts';
 import type { ReportView, SectionView } from '../core/report-view.ts';
 import { chartLabel, chartSize } from './charts.ts';
 import { formatCell, headerRows, numericColumns, type HeaderCell } from './format.ts';
-import { renderBlock, renderInline } from './markdown.ts';
+import { markdown, renderBlock, renderInline } from './markdown.ts';
 
 /**
  * Template data of one report page. Every text is already escaped HTML from markdown-it
@@ -42,8 +42,9 @@ export interface PartPage {
 }
 
 export type BlockPage =
-  | { kind: 'table'; id: string; title?: string; caption?: string; header: HeaderCell[][];
-    rows: Array<Array<{ text: string; numeric: boolean; label: boolean }>> }
+  | { kind: 'table'; id: string; title?: string; caption?: string;
+    header: Array<Array<HeaderCell & { html: string }>>;
+    rows: Array<Array<{ text: string; html: string; numeric: boolean; label: boolean }>> }
   | { kind: 'chart'; id: string; title: string; caption?: string; png: string;
     width: number; height: number; json: string }
   | { kind: 'box'; title: string; lines: string[] }
@@ -107,6 +108,20 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/**
+ * Escaped HTML of a header or label cell that a browser may wrap at spaces only, and in
+ * a row label (an HLT path name, say) also after underscores; every piece between those
+ * points stays whole, so that neither a date nor a number is broken at its hyphen. The
+ * break after an underscore is a <wbr>, which a copied name does not carry.
+ */
+export function breakableHtml(text: string, label: boolean): string {
+  const escape = markdown.utils.escapeHtml;
+  return text.split(' ').map((word) => {
+    const pieces = label ? word.split(/(?<=_)/) : [word];
+    return pieces.map((piece) => `<span class="nobr">${escape(piece)}</span>`).join('<wbr>');
+  }).join(' ');
+}
+
 function blockPage(block: Block, label: CmsLabel): BlockPage {
   switch (block.kind) {
     case 'table': {
@@ -114,10 +129,14 @@ function blockPage(block: Block, label: CmsLabel): BlockPage {
       const labels = block.labelColumns ?? 1;
       return {
         kind: 'table', id: block.id, title: block.title, caption: block.caption,
-        header: headerRows(block),
-        rows: block.rows.map((row) => row.map((cell, column) => ({
-          text: formatCell(cell), numeric: numeric[column] ?? false, label: column < labels,
-        }))),
+        header: headerRows(block).map((row) => row.map((cell) =>
+          ({ ...cell, html: breakableHtml(cell.text, false) }))),
+        rows: block.rows.map((row) => row.map((cell, column) => {
+          const text = formatCell(cell);
+          const label = column < labels;
+          return { text, html: breakableHtml(text, label), numeric: numeric[column] ?? false,
+            label };
+        })),
       };
     }
     case 'chart': {
