@@ -135,8 +135,9 @@ function countsNote(result: CutImportanceResult): Block | undefined {
   const counts = result.steps[0].trainings[0]?.counts;
   if (!counts) return undefined;
   const { training, evaluation, validation } = counts;
+  const weighted = (value: number) => String(Number(value.toPrecision(4)));
   const describe = (c: typeof training) => `${c.signal} signal and ${c.background} background events ` +
-    `(weighted ${c.signalWeighted.toPrecision(4)} and ${c.backgroundWeighted.toPrecision(4)})`;
+    `(weighted ${weighted(c.signalWeighted)} and ${weighted(c.backgroundWeighted)})`;
   return {
     kind: 'text',
     markdown: `Training: ${describe(training)}, of which ${validation} held out for early stopping. ` +
