@@ -2,7 +2,7 @@
 // them, over a chain of 100 copies of the 1000-event NanoAOD sample. The chain lists the
 // same file 100 times and is read in worker threads, one job per run of consecutive files.
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { createJobPool, defaultWorkerCount, type RunJob } from '../analysis/core/jobs.ts';
 import { validate } from '../analysis/core/config.ts';
 import { readChunks, type EventSource } from '../analysis/io/events.ts';
@@ -36,6 +36,7 @@ export const runJob: RunJob<BenchInput, BenchOutput> = async ({ source, config }
 async function pass(files: string[], workers: number, config: TprimeConfig) {
   const pool = createJobPool(workers);
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   try {
     const outputs = await pool.runAll<BenchOutput>(splitFiles(files, Math.max(workers, 1))
       .map((run, index) => ({
@@ -44,10 +45,12 @@ async function pass(files: string[], workers: number, config: TprimeConfig) {
         input: { source: { files: run }, config } satisfies BenchInput,
       })));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const entries = outputs.reduce((a, o) => a + o.entries, 0);
     const reconstructed = outputs.reduce((a, o) => a + o.reconstructed, 0);
     const meanTop = outputs.reduce((a, o) => a + o.sumTopMass, 0) / reconstructed;
-    return { seconds, entries, reconstructed, meanTop };
+    return { seconds, cpuSeconds, entries, reconstructed, meanTop };
   } finally {
     await pool.close();
   }
@@ -56,7 +59,9 @@ async function pass(files: string[], workers: number, config: TprimeConfig) {
 export async function run(): Promise<void> {
   const config = validate<TprimeConfig>(tprimeConfigSchema, {}, 'bench tprime config');
   const files = new Array<string>(COPIES).fill(SAMPLE);
-  const workers = defaultWorkerCount();
+  // Each worker peaks near 300 MB (jsroot's TTree objects and the tsx loader), so two
+  // workers keep the whole process under 1 GB; REPORT_WORKERS overrides the cap.
+  const workers = process.env.REPORT_WORKERS ? defaultWorkerCount() : Math.min(defaultWorkerCount(), 2);
   console.log(`chain: ${COPIES} x ${SAMPLE} (1000 events each); `
     + `${6 + EXTRA_JET_BRANCHES.length} jet branches read, T' variables computed`);
 
@@ -64,9 +69,14 @@ export async function run(): Promise<void> {
     const result = await pass(files, size, config);
     console.log(`${size} worker${size > 1 ? 's' : ''} (of ${availableParallelism()} cores): `
       + `${result.entries} events in ${result.seconds.toFixed(2)} s = `
-      + `${Math.round(result.entries / result.seconds)} events/s; `
-      + `${result.reconstructed} with a chi-square top, mean m_t ${result.meanTop.toFixed(1)} GeV`);
+      + `${Math.round(result.entries / result.seconds)} events/s; CPU time `
+      + `${result.cpuSeconds.toFixed(1)} s, ${Math.round(result.entries / result.cpuSeconds)} `
+      + `events per CPU second; ${result.reconstructed} with a chi-square top, mean m_t `
+      + `${result.meanTop.toFixed(1)} GeV`);
+    const maxRssMb = process.resourceUsage().maxRSS / 1024;
+    console.log(`  peak resident memory so far (this process, workers included): `
+      + `${maxRssMb.toFixed(0)} MB`);
   }
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(`peak resident memory (this process, workers included): ${maxRssMb.toFixed(0)} MB`);
+  console.log(`load average over the last minute: ${loadavg()[0].toFixed(1)} `
+    + '(the figures are lower while other processes share the cores)');
 }

@@ -1,9 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { inflateSync } from 'node:zlib';
 import { openFile, FileProxy } from 'jsroot';
+import { TBuffer } from 'jsroot/io';
 import { treeProcess, TSelector } from 'jsroot/tree';
 import { InputError } from '../core/errors.ts';
 import { closestNames } from './names.ts';
+import { readDirect } from './baskets.ts';
 import { ColumnBuilder, JaggedBuilder } from './builders.ts';
 import type { Chunk } from './events.ts';
 
@@ -97,6 +100,7 @@ export async function openRootTree(file: string, treeName: string): Promise<Root
     proxy.closeFile();
     throw corrupt(file, error);
   }
+  if (rootFile) useNativeZlib(rootFile);
   try {
     const tree = await readTree(rootFile, file, size, treeName);
     return { ...tree, readBytes: (position, length) => proxy.read(position, length),
@@ -142,6 +146,57 @@ async function readTree(rootFile: any, file: string, size: number, treeName: str
     file, treeName, entries: Number(tree.fEntries), size, branchNames: [...branches.keys()], branches,
     tree,
   };
+}
+
+/**
+ * Makes jsroot decompress zlib objects (the TTree itself, which is most of the cost of
+ * opening a NanoAOD file) with Node's native zlib instead of its JavaScript inflate.
+ * Objects stored otherwise (LZMA, LZ4, ZSTD, uncompressed) and any block that native zlib
+ * rejects go through jsroot's own path. Baskets are always read by jsroot.
+ */
+function useNativeZlib(rootFile: any): void {
+  const original = rootFile.readObjBuffer.bind(rootFile);
+  rootFile.readObjBuffer = async (key: any) => {
+    const stored = key.fNbytes - key.fKeylen;
+    if (key.fObjlen <= stored) return original(key);
+    const blob: DataView = await rootFile.readBuffer([key.fSeekKey + key.fKeylen, stored]);
+    const data = inflateRootBlocks(blob, key.fObjlen);
+    if (!data) return original(key);
+    const buffer = new TBuffer(data, 0, rootFile);
+    buffer.fTagOffset = key.fKeylen;
+    return buffer;
+  };
+}
+
+/**
+ * Inflates a ROOT compressed object made only of zlib blocks, each with a 9-byte header:
+ * `ZL`, the method byte 8, then the compressed and the uncompressed size (3 bytes each,
+ * little-endian). Returns null for any other block, so that jsroot handles it.
+ */
+function inflateRootBlocks(view: DataView, objectLength: number): DataView | null {
+  const source = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  const target = Buffer.allocUnsafe(objectLength);
+  let position = 0;
+  let done = 0;
+  while (done < objectLength) {
+    if (position + 9 > source.length) return null;
+    const isZlib = source[position] === 0x5a && source[position + 1] === 0x4c
+      && source[position + 2] === 8;
+    if (!isZlib) return null;
+    const compressed = source[position + 3] | (source[position + 4] << 8) | (source[position + 5] << 16);
+    const expanded = source[position + 6] | (source[position + 7] << 8) | (source[position + 8] << 16);
+    let block: Buffer;
+    try {
+      block = inflateSync(source.subarray(position + 9, position + 9 + compressed));
+    } catch {
+      return null;
+    }
+    if (block.length !== expanded || done + expanded > objectLength) return null;
+    block.copy(target, done);
+    done += expanded;
+    position += 9 + compressed;
+  }
+  return new DataView(target.buffer, target.byteOffset, objectLength);
 }
 
 /**
@@ -204,8 +259,17 @@ function counterFirst(tree: RootTree, branches: string[]): string[] {
 /**
  * Reads entries [first, first + count) of the named branches. Scalars (numbers, booleans
  * as 0/1) become flat columns; arrays, whether sized by a counter or fixed, become jagged.
+ * Plain NanoAOD-like branches in zlib or uncompressed baskets are decoded directly
+ * (baskets.ts), and everything else goes through jsroot's selector.
  */
 export async function readRootRange(tree: RootTree, branches: string[], first: number,
+  count: number): Promise<Chunk> {
+  return readDirect(tree, branches, first, count)
+    ?? readWithSelector(tree, branches, first, count);
+}
+
+/** Reads entries [first, first + count) through jsroot's TSelector, one entry at a time. */
+export async function readWithSelector(tree: RootTree, branches: string[], first: number,
   count: number): Promise<Chunk> {
   const ordered = counterFirst(tree, branches);
   const builders = new Map<string, ColumnBuilder | JaggedBuilder>();

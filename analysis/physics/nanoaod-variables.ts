@@ -19,12 +19,20 @@ export interface NanoAodReadOptions {
   onProgress?: (entries: number, total: number) => void;
   /**
    * When given, with a size of 1 or more and more than one file, the chain is split into
-   * `jobs.size` runs of consecutive files, each read in its own worker.
+   * runs of consecutive files, each read in its own worker: `jobs.size` runs, at most
+   * MAX_READ_JOBS.
    */
   jobs?: JobPool;
 }
 
 const COMPUTED = new Set<string>(TPRIME_VARIABLES);
+
+/**
+ * Workers reading NanoAOD at once. Each peaks near 300 MB resident (measured with
+ * bench/io.ts on the 1479-branch NanoAODv5 sample), so two of them and the main thread
+ * stay under 1 GB.
+ */
+export const MAX_READ_JOBS = 2;
 
 /**
  * Reads T' variables (see TPRIME_VARIABLES) and plain flat branches (`event`, `genWeight`,
@@ -94,7 +102,7 @@ const JOB_MODULE = fileURLToPath(new URL('./nanoaod-job.ts', import.meta.url));
 
 async function readInJobs(source: EventSource, config: TprimeConfig, names: string[],
   jobs: JobPool, options: NanoAodReadOptions): Promise<EventColumns> {
-  const groups = splitFiles(source.files, jobs.size);
+  const groups = splitFiles(source.files, Math.min(jobs.size, MAX_READ_JOBS));
   const done = new Array<number>(groups.length).fill(0);
   const totals = new Array<number>(groups.length).fill(0);
   const outputs = await Promise.all(groups.map((files, g) => jobs.run<NanoAodJobOutput>({
