@@ -57,7 +57,7 @@ function reportWith(part: Part): ReportView {
   return { ...layoutReport, sections: [section] };
 }
 
-test('numbers and header words are never broken', () => {
+test('table keeps numbers and words whole', () => {
   const deck = newDeck();
   for (const width of [CONTENT_WIDTH, 620, 520]) {
     const layout = layoutTable(deck, changeTable, width);
@@ -74,7 +74,7 @@ test('numbers and header words are never broken', () => {
   }
 });
 
-test('path names wrap after underscores only', () => {
+test('path labels wrap after underscores', () => {
   const deck = newDeck();
   const layout = layoutTable(deck, changeTable, 620);
   assert.ok(layout.wrapped);
@@ -88,7 +88,7 @@ test('path names wrap after underscores only', () => {
   });
 });
 
-test('a table too wide to sit beside a chart gets the full width', async () => {
+test('wide table takes the full width', async () => {
   const { layout } = await renderSlides(reportWith({ title: 'Change', blocks: [changeTable, barChart] }));
   const title = layout.find((box) => box.label?.startsWith('Change of the mean rate'));
   assert.ok(title);
@@ -102,7 +102,7 @@ test('a table too wide to sit beside a chart gets the full width', async () => {
   assert.equal(figures.length, 1);
 });
 
-test('a short table alone on a slide grows into the room', () => {
+test('short table grows into the room', () => {
   const deck = newDeck();
   const fixed = layoutTable(deck, smallTable, CONTENT_WIDTH);
   assert.equal(fixed.size, BASE_TABLE_SIZE);
