@@ -26,7 +26,7 @@ function assertSameChunk(direct: Chunk, reference: Chunk, names: string[]): void
   }
 }
 
-/** One branch of each leaf type in the file, jagged and flat, with their counters. */
+/** Picks one branch of each leaf type in the file, jagged and flat. */
 function branchesOfEachType(tree: RootTree): string[] {
   const picked = new Map<string, string>();
   for (const [name, branch] of tree.branches) {
