@@ -8,7 +8,7 @@ import type { RootTree } from './root.ts';
  * a scalar or an array sized by a counter branch (`Jet_pt[nJet]/F`), in baskets that are
  * zlib-compressed or stored as they are. It decodes whole baskets with Node's native zlib
  * instead of jsroot's JavaScript inflate and per-event selector. On the NanoAODv5 sample
- * this cut the CPU time of bench/io.ts from about 80 to about 50 ms per 1000-event file
+ * this cut the CPU time of bench/io.ts from about 80 to 50-60 ms per 1000-event file
  * (2-core AMD EPYC, Node 20). Anything else (other leaf kinds, LZMA, LZ4 or ZSTD baskets, a
  * basket still held inside the TTree object) is left to jsroot: `readDirect` then returns
  * null, and the caller reads the chunk through jsroot instead.
