@@ -108,11 +108,6 @@ export function parseExpression(source: string, where: string): Expression {
   };
 }
 
-/** Tells whether `text` is a bare column name rather than a formula of columns. */
-export function isColumnName(text: string): boolean {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(text) && !(text in CONSTANTS);
-}
-
 const CONSTANTS: Record<string, number> = { true: 1, false: 0, pi: Math.PI };
 
 function check(node: Node, source: string, where: string, columns: string[]): void {

@@ -24,6 +24,10 @@ interface StepPlan {
 
 /** Cumulative inputs per step: step k has the base inputs and the additions of steps 0..k. */
 export function planSteps(config: CutImportanceConfig): StepPlan[] {
+  if (config.split.train === config.split.evaluate) {
+    throw new InputError(`study ${config.name}: split.train and split.evaluate are both ` +
+      `${config.split.train}, so the AUC would be measured on the training events; make them differ`);
+  }
   const inputs = config.base_inputs.map(resolveVariable);
   const seen = new Set<string>();
   for (const variable of inputs) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../analysis/core/errors.ts';
-import { parseExpression, isColumnName } from '../../analysis/core/expression.ts';
+import { parseExpression } from '../../analysis/core/expression.ts';
 
 const columns = {
   nJet: Float64Array.from([4, 6, 7, 6]),
@@ -86,8 +86,7 @@ test('empty expression is rejected', () => {
   assert.throws(() => parseExpression('  ', 'test'), /test: empty expression/);
 });
 
-test('isColumnName tells names from formulas', () => {
-  assert.equal(isColumnName('jet_1_pt'), true);
-  assert.equal(isColumnName('m_jj / m_jjj'), false);
-  assert.equal(isColumnName('pi'), false);
+test('pi is a constant, not a column', () => {
+  assert.deepEqual(parseExpression('2 * pi', 'test').columns, []);
+  assert.deepEqual(evaluate('2 * pi'), [2 * Math.PI, 2 * Math.PI, 2 * Math.PI, 2 * Math.PI]);
 });

@@ -197,6 +197,12 @@ test('expression error names the study and the column', async () => {
     /study syntax, preselection: invalid expression "y <" at column 4/);
 });
 
+test('same parity for both halves is rejected', async () => {
+  const { config, configFile } = await csvConfig('parity', rows(40, (i) => `${i}`),
+    { split: { train: 'even', evaluate: 'even' } });
+  await assert.rejects(runStudy(config, 0, configFile), /split\.train and split\.evaluate are both even/);
+});
+
 test('input added twice is rejected', async () => {
   const { config, configFile } = await csvConfig('twice', rows(40, (i) => `${i}`),
     { steps: [{ name: 'Cut 0' }, { name: 'Cut 1', adds: ['x'] }] });
