@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic } from './files.ts';
@@ -53,9 +53,11 @@ function moduleUrl(module: string): string {
 /**
  * Runs each job in a fresh worker thread (so that no state, e.g. a tfjs backend or a
  * random generator, leaks from one job into the next), with `size` workers at most.
- * With `size` 0 jobs run in this thread, one after another.
+ * With `size` 0 jobs run in this thread, one after another. `resourceLimits` bound each
+ * worker's heap (e.g. `{ maxOldGenerationSizeMb: 256 }`); a worker over its limit fails its job.
  */
-export function createJobPool(size = defaultWorkerCount()): JobPool {
+export function createJobPool(size = defaultWorkerCount(),
+  options: { resourceLimits?: ResourceLimits } = {}): JobPool {
   let active = 0;
   const waiting: Array<() => void> = [];
   const workers = new Set<Worker>();
@@ -76,7 +78,10 @@ export function createJobPool(size = defaultWorkerCount()): JobPool {
 
   const runInWorker = (spec: JobSpec, onProgress?: (d: number, t: number) => void) =>
     new Promise<unknown>((resolve, reject) => {
-      const worker = new Worker(BOOT, { workerData: { module: moduleUrl(spec.module), input: spec.input } });
+      const worker = new Worker(BOOT, {
+        workerData: { module: moduleUrl(spec.module), input: spec.input },
+        resourceLimits: options.resourceLimits,
+      });
       workers.add(worker);
       let settled = false;
       worker.on('message', (message: { type: string; [key: string]: any }) => {

@@ -81,7 +81,7 @@ function rateBars(figures: RateFigures, labels: Record<string, string>, options:
     type: 'bar',
     data: { labels: figures.paths.map((path) => labels[path]), datasets },
     options: {
-      plugins: { legend: { position: 'right' } },
+      plugins: { legend: { position: 'top' } },
       scales: { y: { beginAtZero: true, title: { display: true, text: 'Rate (Hz)' } } },
     },
   }, `Bar colours: ${figures.checks.map((check, c) => `${PALETTE_NAMES[c % PALETTE_NAMES.length]} for `
@@ -110,7 +110,7 @@ function rateVsPileup(figures: RateFigures, labels: Record<string, string>, opti
     type: 'scatter',
     data: { datasets },
     options: {
-      plugins: { legend: { position: 'right' } },
+      plugins: { legend: { position: 'top' } },
       scales: {
         x: {
           min: Math.floor(Math.min(...pileups) - margin),
