@@ -95,7 +95,8 @@ export function importArchivedTable(document: unknown, source: string): CutImpor
       batchSize: table.model.batch_size,
     },
     strategy: [
-      ...headerSentences(source),
+      // The count is stated from the table itself, so the header's own sentence on it goes.
+      ...headerSentences(source).filter((sentence) => !/trainings per step/i.test(sentence)),
       `${steps[0].trainings.length} trainings per step; AUC spread is the sample standard deviation`,
     ],
     baseInputs: [...table.base_inputs],
