@@ -64,6 +64,9 @@ export async function planReport(contentDir: string, name: string,
   const dir = join(contentDir, name);
   const file = join(dir, 'report.yaml');
   const config = await loadReportConfig(file);
+  if (config.compare_with && !await exists(resolveFrom(file, config.compare_with))) {
+    throw new InputError(`${file}: compare_with: archive ${resolveFrom(file, config.compare_with)} not found`);
+  }
   const sections: PlannedSection[] = [];
   for (const [index, section] of config.sections.entries()) {
     const where = `${file}: sections[${index}] (${section.title})`;
