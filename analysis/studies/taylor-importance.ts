@@ -5,13 +5,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import type { PresentContext, Study, StudyContext } from '../core/study.ts';
-import type { Block, Cell, ChartBlock, Part, Presentation, TableBlock } from '../core/presentation.ts';
+import type { Study, StudyContext } from '../core/study.ts';
 import { InputError } from '../core/errors.ts';
 import {
   EVENT_CLASSES, type ClassCoefficients, type EventClass, type InputUnits,
   type SecondOrderMethod, type TaylorJobInput, type TaylorSummary,
 } from '../learning/taylor.ts';
+import { presentTaylor } from '../taylorimportance/present.ts';
 
 const TAYLOR_JOB = fileURLToPath(new URL('../learning/taylor.ts', import.meta.url));
 
@@ -27,7 +27,7 @@ export interface TaylorImportanceConfig {
   absolute: boolean;
   /** Uses only the first `max_events` evaluation events of each step. */
   max_events?: number;
-  /** Number of inputs and of pairs in the ranking table. */
+  /** Number of leading inputs and of pairs kept per step; the slides and page show 5. */
   top: number;
   batch_size: number;
 }
@@ -348,155 +348,6 @@ function collectInputs(steps: SourceStep[]): Array<{ name: string; unit: string 
   return [...units].map(([name, unit]) => ({ name, unit }));
 }
 
-// Presentation.
-
-/** Sequential scale from white to dark blue for |t|, or blue-white-red for signed values. */
-function cellColour(value: number, max: number, signed: boolean): string {
-  const fraction = max > 0 ? Math.min(Math.abs(value) / max, 1) : 0;
-  const mix = (from: number[], to: number[]) =>
-    from.map((c, k) => Math.round(c + (to[k] - c) * fraction));
-  const white = [255, 255, 255];
-  const end = !signed || value >= 0 ? [8, 48, 107] : [165, 15, 21];
-  return `rgb(${mix(white, end).join(', ')})`;
-}
-
-function symbol(result: TaylorImportanceResult, order: 1 | 2): string {
-  const t = order === 1 ? 't_i' : 't_ij';
-  return result.absolute ? `|${t}|` : t;
-}
-
-function importanceChart(result: TaylorImportanceResult, step: StepTaylor, index: number): ChartBlock {
-  const { mean, std } = step.summary.all.normalisedFirst;
-  return {
-    kind: 'chart',
-    id: `${result.from}-taylor-first-${index}`,
-    title: step.name,
-    chart: {
-      type: 'barWithErrorBars',
-      data: {
-        labels: step.inputs,
-        datasets: [{
-          label: `normalised mean ${symbol(result, 1)}`,
-          data: mean.map((y, i) => ({ y, yMin: y - std[i], yMax: y + std[i] })),
-        }],
-      },
-      options: {
-        plugins: { legend: { display: false } },
-        scales: {
-          x: { ticks: { autoSkip: false, maxRotation: 90, minRotation: 60 } },
-          y: { beginAtZero: true, title: { display: true, text: `normalised mean ${symbol(result, 1)}` } },
-        },
-      },
-    },
-    width: 640,
-    height: 420,
-    caption: `${step.label}: mean over ${step.trainings.length} trainings, error bars ±1 ` +
-      `standard deviation; each network's first-order values sum to 1.`,
-  };
-}
-
-function hessianChart(result: TaylorImportanceResult, step: StepTaylor, index: number): ChartBlock {
-  const values = step.summary.all.normalisedSecond.mean;
-  const max = Math.max(...values.flat().map(Math.abs));
-  const signed = !result.absolute;
-  const points = step.inputs.flatMap((y, i) => step.inputs.map((x, j) => ({ x, y, v: values[i][j] })));
-  return {
-    kind: 'chart',
-    id: `${result.from}-taylor-second-${index}`,
-    title: step.name,
-    chart: {
-      type: 'matrix',
-      data: {
-        datasets: [{
-          label: `normalised mean ${symbol(result, 2)}`,
-          data: points,
-          backgroundColor: points.map((point) => cellColour(point.v, max, signed)),
-          borderWidth: 0,
-        }],
-      },
-      options: {
-        plugins: { legend: { display: false } },
-        scales: {
-          x: { type: 'category', labels: step.inputs, offset: true, grid: { display: false },
-            ticks: { autoSkip: false, maxRotation: 90, minRotation: 60 } },
-          y: { type: 'category', labels: step.inputs, offset: true, grid: { display: false },
-            ticks: { autoSkip: false } },
-        },
-      },
-    },
-    width: 600,
-    height: 560,
-    caption: `${step.label}: ${symbol(result, 2)} with 1/2 on the diagonal, mean of ` +
-      `${step.trainings.length} trainings, normalised so that the entries i <= j sum to 1; ` +
-      `the darkest cell is ${formatPercent(max)}.`,
-  };
-}
-
-function formatPercent(value: number): string {
-  return `${(100 * value).toFixed(1)} %`;
-}
-
-function pairName(pair: RankedPair): string {
-  const [a, b] = pair.inputs;
-  return a === b ? `${a}²` : `${a} × ${b}`;
-}
-
-function rankingTable(result: TaylorImportanceResult): TableBlock {
-  const rows: Cell[][] = [];
-  for (const step of result.steps) {
-    const length = Math.max(step.ranking.inputs.length, step.ranking.pairs.length);
-    for (let r = 0; r < length; r++) {
-      const input = step.ranking.inputs[r];
-      const pair = step.ranking.pairs[r];
-      const percent = (entry?: { mean: number; std: number }): Cell => entry
-        ? { value: 100 * entry.mean, error: 100 * entry.std, digits: 1 } : null;
-      rows.push([
-        r === 0 ? step.name : '',
-        r + 1,
-        input?.input ?? null,
-        percent(input),
-        pair ? pairName(pair) : null,
-        percent(pair),
-      ]);
-    }
-  }
-  return {
-    kind: 'table',
-    id: `${result.from}-taylor-ranking`,
-    title: 'Leading inputs and pairs',
-    header: [['Step', 'Rank', 'Input', `First order (%)`, 'Pair', 'Second order (%)']],
-    rows,
-    labelColumns: 2,
-    caption: `Normalised mean ${symbol(result, 1)} and ${symbol(result, 2)} over all events, ` +
-      'in percent, ± the standard deviation of the trainings.',
-  };
-}
-
-function columnsFor(count: number): number {
-  return Math.min(4, Math.ceil(Math.sqrt(count)));
-}
-
-function present(result: TaylorImportanceResult, _context: PresentContext): Presentation {
-  const units = result.units === 'physical' ? 'physical units' : 'the standardised inputs';
-  const method = [...new Set(result.steps.flatMap((s) => s.trainings.map((t) => t.method)))];
-  const note: Block = {
-    kind: 'text',
-    markdown: `Networks of study \`${result.from}\`; derivatives in ${units}, Hessian from the ` +
-      `${method.join(' and ')} propagation through the layers (${result.backend} backend).`,
-  };
-  const first: Part = {
-    title: 'First-order importance per cut step',
-    blocks: [note, ...result.steps.map((step, k) => importanceChart(result, step, k))],
-    columns: columnsFor(result.steps.length),
-  };
-  const second: Part = {
-    title: 'Second-order importance per cut step',
-    blocks: result.steps.map((step, k) => hessianChart(result, step, k)),
-    columns: columnsFor(result.steps.length),
-  };
-  return { parts: [first, second, { title: 'Ranking of inputs and pairs', blocks: [rankingTable(result)] }] };
-}
-
 export const taylorImportance: Study<TaylorImportanceConfig, TaylorImportanceResult> = {
   kind: 'taylor-importance',
   title: 'Taylor-expansion feature importance',
@@ -505,5 +356,5 @@ export const taylorImportance: Study<TaylorImportanceConfig, TaylorImportanceRes
   inputs: async () => [],
   dependsOn: (config) => [config.from],
   run,
-  present,
+  present: presentTaylor,
 };

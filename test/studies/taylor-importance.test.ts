@@ -175,21 +175,28 @@ test('missing network file names it', async () => {
 
 test('presentation shows every step', () => {
   const { parts } = taylorImportance.present(result, { report: 'demo', study: 'higgs-taylor', cms: { extra: 'Simulation' } });
-  assert.equal(parts.length, 3);
-  const bars = parts[0].blocks.filter((b): b is ChartBlock => b.kind === 'chart');
+  assert.deepEqual(parts.map((part) => part.title), [
+    'Leading inputs per cut step',
+    'Leading pairs of inputs per cut step',
+    'First-order importance, masses and kinematics',
+    'Second-order importance, masses and kinematics',
+  ]);
+  const bars = parts[2].blocks as ChartBlock[];
   assert.equal(bars.length, 2);
-  assert.equal(parts[0].columns, 2);
+  assert.equal(parts[2].columns, 2);
   const bar = bars[1].chart as any;
   assert.equal(bar.type, 'barWithErrorBars');
+  assert.equal(bar.options.indexAxis, 'y');
   assert.deepEqual(bar.data.labels, result.steps[1].inputs);
   const point = bar.data.datasets[0].data[0];
   const spread = result.steps[1].summary.all.normalisedFirst;
-  assert.equal(point.y, spread.mean[0]);
-  assert.equal(point.yMin, spread.mean[0] - spread.std[0]);
-  assert.equal(point.yMax, spread.mean[0] + spread.std[0]);
+  assert.equal(point.x, spread.mean[0]);
+  assert.equal(point.xMin, spread.mean[0] - spread.std[0]);
+  assert.equal(point.xMax, spread.mean[0] + spread.std[0]);
 
-  const maps = parts[1].blocks as ChartBlock[];
+  const maps = parts[3].blocks as ChartBlock[];
   assert.equal(maps.length, 2);
+  assert.equal(parts[3].columns, 2);
   const heat = maps[0].chart as any;
   assert.equal(heat.type, 'matrix');
   const d = result.steps[0].inputs.length;
@@ -202,9 +209,26 @@ test('presentation shows every step', () => {
     y: result.steps[0].inputs[0], v: result.steps[0].summary.all.normalisedSecond.mean[0][1] });
   // Functions cannot survive the JSON that the site and slides are drawn from.
   assert.deepEqual(JSON.parse(JSON.stringify(parts)), parts);
+});
 
-  const table = parts[2].blocks[0] as TableBlock;
-  assert.equal(table.rows.length, 20);
-  assert.equal(table.rows[0][0], result.steps[0].name);
-  assert.equal(table.rows[0][2], result.steps[0].ranking.inputs[0].input);
+test('ranking tables show five per step', () => {
+  const { parts } = taylorImportance.present(result, { report: 'demo', study: 'higgs-taylor', cms: { extra: 'Simulation' } });
+  const inputs = parts[0].blocks.find((b): b is TableBlock => b.kind === 'table')!;
+  const pairs = parts[1].blocks[0] as TableBlock;
+  for (const table of [inputs, pairs]) {
+    assert.equal(table.rows.length, result.steps.length);
+    assert.deepEqual(table.header, [['Step', '1st', '2nd', '3rd', '4th', '5th']]);
+  }
+  const step = result.steps[1];
+  assert.equal(inputs.rows[0][0], result.steps[0].name, 'a first step adding all its inputs');
+  assert.equal(inputs.rows[1][0], `${step.name} (+ ${step.added.join(', ')})`);
+  const first = step.ranking.inputs[0];
+  assert.equal(inputs.rows[1][1], `${first.input} ${(100 * first.mean).toFixed(1)}\u00a0±\u00a0` +
+    `${(100 * first.std).toFixed(1)}`);
+  const pair = step.ranking.pairs[4];
+  const name = pair.inputs[0] === pair.inputs[1] ? `${pair.inputs[0]}²` : pair.inputs.join(' × ');
+  assert.equal(pairs.rows[1][5], `${name} ${(100 * pair.mean).toFixed(2)}\u00a0±\u00a0` +
+    `${(100 * pair.std).toFixed(2)}`);
+  // The result keeps the configured ten; the tables show five.
+  assert.equal(step.ranking.inputs.length, 10);
 });
