@@ -1,24 +1,26 @@
 /**
- * What the site and the slides show of a Taylor-importance result: the leading inputs and
- * pairs of every cut step in two compact tables, then per cut step a horizontal bar chart
- * of the first-order values and a heat map of the second-order values, two steps a part
- * so that a slide holds two charts whose 20 to 30 input names stay readable.
+ * Presentation of a Taylor-importance result: two compact tables of the leading inputs and
+ * pairs of every cut step, then per step a horizontal bar chart of the first-order values
+ * and a heat map of the second-order values. Each part shows two steps, so that a slide
+ * draws two charts large enough for 20 to 30 input names to stay readable.
  */
 import type { PresentContext } from '../core/study.ts';
-import type { Block, Cell, ChartBlock, Part, Presentation, TableBlock } from '../core/presentation.ts';
+import type {
+  Block, Cell, ChartBlock, Part, Presentation, TableBlock,
+} from '../core/presentation.ts';
 import type {
   RankedInput, RankedPair, StepTaylor, TaylorImportanceResult,
 } from '../studies/taylor-importance.ts';
 
-/** Leading inputs and pairs per step in the ranking tables; the result keeps `top` of each. */
+/** Leading inputs and pairs per step in the ranking tables. The result keeps `top` of each. */
 export const SHOWN_RANKS = 5;
 /** Cut steps per part, so that a slide draws two charts side by side. */
 export const STEPS_PER_PART = 2;
 
 /**
  * Font sizes in CSS pixels of the input names on the bar charts and on the heat maps. The
- * slides draw a chart at no less than 0.75 of its CSS size, so the names are at least 9 pt
- * and 7.5 pt there.
+ * slides draw a chart's text at no less than 0.75 of its CSS size (MIN_CHART_SCALE in
+ * analysis/render/slides.ts), so the names are at least 9 pt and 7.5 pt there.
  */
 const BAR_FONT_SIZE = 12;
 const HEAT_MAP_FONT_SIZE = 10;
@@ -40,7 +42,7 @@ function symbol(result: TaylorImportanceResult, order: 1 | 2): string {
   return result.absolute ? `|${t}|` : t;
 }
 
-/** Inputs a step adds to those of an earlier step; none for a step that adds all its inputs. */
+/** Inputs a step adds to those of an earlier step, or none when the step adds all its inputs. */
 function addedInputs(step: StepTaylor): string[] {
   return step.added.length < step.inputs.length ? step.added : [];
 }
@@ -54,7 +56,8 @@ function stepTitle(step: StepTaylor): string {
 
 /** A value in percent with its spread, kept on one line by no-break spaces. */
 function percent(entry: { mean: number; std: number }, digits: number): string {
-  return `${(100 * entry.mean).toFixed(digits)}${NBSP}±${NBSP}${(100 * entry.std).toFixed(digits)}`;
+  const value = (100 * entry.mean).toFixed(digits);
+  return `${value}${NBSP}±${NBSP}${(100 * entry.std).toFixed(digits)}`;
 }
 
 function pairName(pair: RankedPair): string {
@@ -68,7 +71,7 @@ function ordinal(rank: number): string {
   return `${rank}${(!teen && suffixes[rank % 10]) || 'th'}`;
 }
 
-/** Size of the widest ranking kept in the result, capped at SHOWN_RANKS. */
+/** Number of rank columns: the longest ranking of any step, at most SHOWN_RANKS. */
 function shownRanks(result: TaylorImportanceResult, of: 'inputs' | 'pairs'): number {
   return Math.min(SHOWN_RANKS, Math.max(1, ...result.steps.map((step) => step.ranking[of].length)));
 }
@@ -89,6 +92,7 @@ function rankingTable<Entry extends RankedInput | RankedPair>(result: TaylorImpo
     return [added.length > 0 ? `${step.name} (+ ${added.join(', ')})` : step.name, ...cells];
   });
   const order = of === 'inputs' ? 1 : 2;
+  const kept = Math.max(...result.steps.map((step) => step.ranking[of].length));
   return {
     kind: 'table',
     id: `${result.from}-taylor-ranking-${of}`,
@@ -98,10 +102,9 @@ function rankingTable<Entry extends RankedInput | RankedPair>(result: TaylorImpo
     rows,
     labelColumns: ranks + 1,
     caption: `Normalised mean ${symbol(result, order)} over all events in percent, ± the ` +
-      `standard deviation of the trainings` +
-      (order === 2 ? `; a pair i = j is the diagonal term, with 1/2.` : '.') +
-      ` The results JSON keeps the ${Math.max(...result.steps.map((s) => s.ranking[of].length))}` +
-      ` leading ${of} of each step.`,
+      'standard deviation of the trainings.' +
+      (order === 2 ? ' A squared input is the diagonal term, with 1/2.' : '') +
+      ` The results JSON keeps the ${kept} leading ${of} of each step.`,
   };
 }
 
@@ -110,8 +113,9 @@ function maxInputs(result: TaylorImportanceResult): number {
   return Math.max(1, ...result.steps.map((step) => step.inputs.length));
 }
 
-/** Axis range that holds every step's bars and error bars, so that charts side by side compare. */
-function valueRange(result: TaylorImportanceResult): { suggestedMin: number; suggestedMax: number } {
+/** Axis range that contains every step's bars and error bars, so that neighbours compare. */
+function valueRange(result: TaylorImportanceResult):
+  { suggestedMin: number; suggestedMax: number } {
   let low = 0;
   let high = 0;
   for (const step of result.steps) {
@@ -124,7 +128,8 @@ function valueRange(result: TaylorImportanceResult): { suggestedMin: number; sug
   return { suggestedMin: low, suggestedMax: high };
 }
 
-function importanceChart(result: TaylorImportanceResult, step: StepTaylor, index: number): ChartBlock {
+function importanceChart(result: TaylorImportanceResult, step: StepTaylor,
+  index: number): ChartBlock {
   const { mean, std } = step.summary.all.normalisedFirst;
   const added = new Set(addedInputs(step));
   const colours = step.inputs.map((input) => (added.has(input) ? ADDED_INPUT : OLD_INPUT));
@@ -148,7 +153,8 @@ function importanceChart(result: TaylorImportanceResult, step: StepTaylor, index
         indexAxis: 'y',
         plugins: { legend: { display: false } },
         scales: {
-          x: { beginAtZero: true, ...valueRange(result), title: { display: true, text: axisTitle } },
+          x: { beginAtZero: true, ...valueRange(result),
+            title: { display: true, text: axisTitle } },
           y: { ticks: { autoSkip: false, font: { size: BAR_FONT_SIZE } } },
         },
       },
@@ -157,7 +163,7 @@ function importanceChart(result: TaylorImportanceResult, step: StepTaylor, index
     height: BAR_CHART_FRAME + BAR_PITCH * maxInputs(result),
     caption: `Mean of ${step.trainings.length} trainings, error bars ±1 standard deviation; ` +
       'each network\'s values sum to 1.' +
-      (added.size > 0 ? ` Orange: ${added.size > 1 ? 'the inputs' : 'the input'} this step adds.` : ''),
+      (added.size > 0 ? ` Orange: the input${added.size > 1 ? 's' : ''} this step adds.` : ''),
   };
 }
 
@@ -175,7 +181,8 @@ function hessianChart(result: TaylorImportanceResult, step: StepTaylor, index: n
   const values = step.summary.all.normalisedSecond.mean;
   const max = Math.max(...values.flat().map(Math.abs));
   const signed = !result.absolute;
-  const points = step.inputs.flatMap((y, i) => step.inputs.map((x, j) => ({ x, y, v: values[i][j] })));
+  const points = step.inputs.flatMap((y, i) =>
+    step.inputs.map((x, j) => ({ x, y, v: values[i][j] })));
   const ticks = { autoSkip: false, font: { size: HEAT_MAP_FONT_SIZE } };
   // The names take about the same room below the map as beside it, so a square drawing
   // gives square cells; the extra height is the CMS label above the map.
@@ -232,7 +239,8 @@ function chartParts(result: TaylorImportanceResult, heading: string,
   return parts;
 }
 
-export function presentTaylor(result: TaylorImportanceResult, _context: PresentContext): Presentation {
+export function presentTaylor(result: TaylorImportanceResult,
+  _context: PresentContext): Presentation {
   const units = result.units === 'physical' ? 'physical units' : 'the standardised inputs';
   const method = [...new Set(result.steps.flatMap((s) => s.trainings.map((t) => t.method)))];
   const note: Block = {

@@ -173,8 +173,10 @@ test('missing network file names it', async () => {
       && error.message.includes(join(empty, 'step-0/training-0/network.json')));
 });
 
+const presentContext = { report: 'demo', study: 'higgs-taylor', cms: { extra: 'Simulation' } };
+
 test('presentation shows every step', () => {
-  const { parts } = taylorImportance.present(result, { report: 'demo', study: 'higgs-taylor', cms: { extra: 'Simulation' } });
+  const { parts } = taylorImportance.present(result, presentContext);
   assert.deepEqual(parts.map((part) => part.title), [
     'Leading inputs per cut step',
     'Leading pairs of inputs per cut step',
@@ -212,7 +214,7 @@ test('presentation shows every step', () => {
 });
 
 test('ranking tables show five per step', () => {
-  const { parts } = taylorImportance.present(result, { report: 'demo', study: 'higgs-taylor', cms: { extra: 'Simulation' } });
+  const { parts } = taylorImportance.present(result, presentContext);
   const inputs = parts[0].blocks.find((b): b is TableBlock => b.kind === 'table')!;
   const pairs = parts[1].blocks[0] as TableBlock;
   for (const table of [inputs, pairs]) {
