@@ -1,226 +1,131 @@
 import { hepdataTable, type HepdataDependent } from '../core/hepdata.ts';
-import type {
-  Block, ChartBlock, Download, NoteBlock, Part, Presentation, TableBlock,
-} from '../core/presentation.ts';
+import type { Block, Download, Part, Presentation, TableBlock } from '../core/presentation.ts';
 import type { PresentContext } from '../core/study.ts';
-import { Histogram } from '../physics/histogram.ts';
 import { htLabel, type HtBin } from './config.ts';
+import {
+  binNote, binPanels, panelChart, panelLegend, panelShapes, PAIR_LABEL, SHAPE_AXIS,
+} from './panels.ts';
 import type { PhotonJetsResult, SampleResult } from './result.ts';
-import { histogramIndex, LEVELS, PAIRS, type Level, type Pair } from './selection.ts';
+import { LEVELS, PAIRS } from './selection.ts';
 
 /**
- * Turns the result into one part per HT bin (six panels: three pairs at GEN and at RECO),
- * a part with the samples and the selection, and one with the cut flows, plus one HEPData
- * table per HT bin.
+ * Turns the result into a part with the samples and the selection, one part per HT bin
+ * (six panels and one note), and one with the cut flows, plus one HEPData table per HT bin.
  */
 
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
-const PAIR_LABEL: Record<Pair, string> = {
-  j1j2: 'ΔR(j1, j2)', j2j3: 'ΔR(j2, j3)', j1j3: 'ΔR(j1, j3)',
-};
-const SHAPE_AXIS = '1/N dN/dΔR';
-
-/** Normalised shape of one set in one panel, or null when the set has no weight there. */
-interface PanelShape {
-  set: string;
-  shape: Histogram | null;
-  entries: number;
-}
-
-function panelShapes(result: PhotonJetsResult, bin: number, level: number,
-  pair: number): PanelShape[] {
-  return result.sets.map((set) => {
-    const histogram = Histogram.fromJSON(set.histograms[histogramIndex(bin, level, pair)],
-      `${set.name} histogram`);
-    const empty = histogram.integral() === 0;
-    const shape = empty ? null : histogram.normalized();
-    return { set: set.name, shape, entries: histogram.entries };
-  });
-}
-
-function point(x: number, y: number | null, error: number | null): Record<string, number | null> {
-  if (y === null || error === null) return { x, y: null };
-  return { x, y, yMin: y - error, yMax: y + error };
-}
-
-function panelChart(id: string, title: string, pair: Pair, shapes: PanelShape[],
-  centers: number[], edges: number[]): ChartBlock {
-  const reference = shapes[0];
-  const datasets: Array<Record<string, unknown>> = [];
-  shapes.forEach(({ set, shape }, s) => {
-    if (!shape) return;
-    const errors = shape.errors();
-    datasets.push(lineStyle(s, {
-      label: set,
-      yAxisID: 'y',
-      data: shape.values().map((y, i) => point(centers[i], y, errors[i])),
-    }));
-  });
-  shapes.forEach(({ set, shape }, s) => {
-    if (s === 0 || !shape || !reference.shape) return;
-    const ratio = shape.ratio(reference.shape);
-    datasets.push(lineStyle(s, {
-      label: `${set} / ${reference.set}`,
-      yAxisID: 'ratio',
-      data: ratio.values.map((y, i) => point(centers[i], y, ratio.errors[i])),
-    }));
-  });
-
-  return {
-    kind: 'chart',
-    id,
-    title,
-    chart: {
-      type: 'lineWithErrorBars',
-      data: { datasets },
-      options: {
-        animation: false,
-        scales: {
-          x: {
-            type: 'linear',
-            min: edges[0],
-            max: edges[edges.length - 1],
-            title: { display: true, text: PAIR_LABEL[pair] },
-          },
-          // Chart.js 4 lays out the scales of one left-hand stack from the top in the
-          // reverse order of their definition, so the ratio, defined first, comes out below.
-          ratio: {
-            type: 'linear',
-            position: 'left',
-            stack: 'panel',
-            stackWeight: 1.2,
-            offset: true,
-            min: 0,
-            suggestedMax: 2,
-            ticks: { maxTicksLimit: 3 },
-            title: { display: true, text: `ratio to ${reference.set}` },
-          },
-          y: {
-            type: 'linear',
-            position: 'left',
-            stack: 'panel',
-            stackWeight: 3,
-            beginAtZero: true,
-            title: { display: true, text: SHAPE_AXIS },
-          },
-        },
-        plugins: { legend: { position: 'top', labels: { boxWidth: 12 } } },
-      },
-    },
-    width: 480,
-    height: 420,
-    caption: 'Shapes normalised to unit area over '
-      + `${edges[0]} ≤ ΔR < ${edges[edges.length - 1]}, `
-      + 'with statistical uncertainties; below, each set divided by the first.',
-  };
-}
-
-/** Step-like line through the bin centres; exact steps for equal-width bins. */
-function lineStyle(index: number, dataset: Record<string, unknown>): Record<string, unknown> {
-  const color = COLORS[index % COLORS.length];
-  return {
-    ...dataset,
-    stepped: 'middle',
-    borderColor: color,
-    backgroundColor: color,
-    borderWidth: 1.5,
-    pointRadius: 2,
-    fill: false,
-    errorBarColor: color,
-    errorBarWhiskerColor: color,
-    errorBarWhiskerSize: 4,
-  };
-}
-
-function emptyNotes(shapes: PanelShape[], where: string): NoteBlock[] {
-  const notes: NoteBlock[] = [];
-  const empty = shapes.filter(({ shape }) => !shape).map(({ set }) => `"${set}"`);
-  if (empty.length === shapes.length) {
-    notes.push({ kind: 'note', text: `${where}: no set has events there, so the panel is empty.` });
-  } else if (empty.length > 0) {
-    notes.push({ kind: 'note', text: `${where}: no events of ${empty.join(', ')}, so the panel `
-      + 'has no curve for them.' });
-  }
-  if (!shapes[0].shape && empty.length < shapes.length) {
-    notes.push({ kind: 'note',
-      text: `${where}: no ratio is drawn because "${shapes[0].set}" has no events there.` });
-  }
-  return notes;
-}
-
 function htPart(result: PhotonJetsResult, study: string, bin: HtBin, b: number): Part {
-  const edges = result.deltaREdges;
-  const centers = edges.slice(0, -1).map((low, i) => (low + edges[i + 1]) / 2);
-  const charts: Block[] = [];
-  const notes: NoteBlock[] = [];
-  LEVELS.forEach((level: Level, l) => {
-    PAIRS.forEach((pair: Pair, p) => {
-      const shapes = panelShapes(result, b, l, p);
-      const title = `${level} ${PAIR_LABEL[pair]}, ${htLabel(bin)}`;
-      const id = `${study}-ht${b}-${level}-${pair}`;
-      charts.push(panelChart(id, title, pair, shapes, centers, edges));
-      notes.push(...emptyNotes(shapes, `${level} ${PAIR_LABEL[pair]}`));
-    });
-  });
-  const counts = result.sets.map((set) => {
-    const selected = set.samples.reduce((total, sample) =>
-      total + sample.cutFlow[sample.cutFlow.length - result.htBins.length + b].raw, 0);
-    return `${set.name}: ${selected}`;
-  });
-  const summary: NoteBlock = {
-    kind: 'note', text: `Selected events in ${htLabel(bin)}: ${counts.join(', ')}.`,
-  };
+  const panels = binPanels(result, b);
+  const charts = panels.map((panel) => panelChart(`${study}-ht${b}-${panel.level}-${panel.pair}`,
+    `${panel.level} ${PAIR_LABEL[panel.pair]}, ${htLabel(bin)}`, panel, result.deltaREdges));
+  const selected = result.sets.map((set) => set.samples.reduce((total, sample) =>
+    total + sample.cutFlow[sample.cutFlow.length - result.htBins.length + b].raw, 0));
   return {
     title: `Jet separations, ${htLabel(bin)}`,
     columns: 3,
-    blocks: [...charts, summary, ...notes],
+    blocks: [...charts, binNote(panels, selected)],
   };
 }
 
-function cutFlowTable(study: string, setName: string, sample: SampleResult, s: number,
-  p: number): TableBlock {
-  const all = sample.cutFlow[0].weighted;
+/** Decimals that show `value` to three significant digits (none for values from 100). */
+function significantDigits(value: number): number {
+  if (value === 0) return 0;
+  return Math.max(0, 2 - Math.floor(Math.log10(Math.abs(value))));
+}
+
+/**
+ * Lists every cut-flow step of the sets in order: the steps common to all sets once,
+ * and a step only some sets have (a generator cut) after the step that precedes it there.
+ */
+function cutFlowSteps(samples: SampleResult[]): string[] {
+  const steps: string[] = [];
+  for (const sample of samples) {
+    let at = 0;
+    for (const { step } of sample.cutFlow) {
+      const found = steps.indexOf(step);
+      if (found >= 0) at = found + 1;
+      else steps.splice(at++, 0, step);
+    }
+  }
+  return steps;
+}
+
+/**
+ * One table of the cut flows of all samples: per sample the events, the weighted
+ * events (σ × ε in pb) and the fraction of the weighted total. A step a sample does not
+ * have is shown as missing.
+ */
+function cutFlowTable(result: PhotonJetsResult, study: string): TableBlock {
+  const columns = result.sets.flatMap((set) => set.samples.map((sample) => ({
+    label: set.samples.length === 1 ? set.name : `${set.name}: ${sample.name}`,
+    sample,
+  })));
+  const steps = cutFlowSteps(columns.map(({ sample }) => sample));
+  const rows = steps.map((step) => [step, ...columns.flatMap(({ sample }) => {
+    const row = sample.cutFlow.find((entry) => entry.step === step);
+    if (!row) return [null, null, null];
+    const all = sample.cutFlow[0].weighted;
+    return [
+      row.raw,
+      { value: row.weighted, digits: significantDigits(row.weighted) },
+      all === 0 ? null : { value: row.weighted / all, digits: 3 },
+    ];
+  })]);
   return {
     kind: 'table',
-    id: `${study}-cutflow-${s}-${p}`,
-    title: `Cut flow: ${setName} / ${sample.name}`,
-    header: [['step', 'events', 'σ × ε (pb)', 'fraction']],
+    id: `${study}-cutflow`,
+    header: [
+      ['', ...columns.map(({ label }) => ({ text: label, span: 3 }))],
+      ['step', ...columns.flatMap(() => ['events', 'σ × ε (pb)', 'fraction'])],
+    ],
     labelColumns: 1,
-    rows: sample.cutFlow.map((row) => [
-      row.step,
-      row.raw,
-      { value: row.weighted, digits: 4 },
-      all === 0 ? '–' : { value: row.weighted / all, digits: 3 },
-    ]),
-    caption: `Events weighted by genWeight × ${sample.crossSection} pb / ${sample.sumw} `
-      + '(sum of genWeight); fraction of the weighted total.',
+    rows,
+    caption: 'σ × ε: events weighted by genWeight × σ / (sum of genWeight), with σ and the '
+      + 'sum of genWeight of each sample as in the samples table; fraction: of the weighted '
+      + 'total of all events.',
   };
+}
+
+/** Decimals of a number as written in the config, e.g. 2 for 831.76. */
+function decimals(value: number): number {
+  const text = String(value);
+  return text.includes('e') ? 3 : (text.split('.')[1] ?? '').length;
+}
+
+/** Formats a sum of genWeight to seven significant digits at most. */
+function formatSumw(sumw: number): string {
+  return String(Number(sumw.toPrecision(7)));
 }
 
 function samplesPart(result: PhotonJetsResult, study: string): Part {
   const rows = result.sets.flatMap((set) => set.samples.flatMap((sample) =>
     sample.files.map((file) => [
-      set.name, sample.name, file.file, file.entries, sample.crossSection,
-      file.sumwSource === 'Runs' ? 'Runs tree' : 'events (no Runs tree)',
+      set.name, sample.name, file.file, file.entries,
+      { value: sample.crossSection, digits: decimals(sample.crossSection) },
+      `${formatSumw(file.sumw)} (${file.sumwSource === 'Runs' ? 'Runs tree' : 'events'})`,
       file.htSource === 'LHE_HT' ? 'LHE_HT' : 'GEN jets',
       file.genPhotonSource,
     ])));
-  const blocks: Block[] = [
+  // The set notes and the run's warnings share one note, so that the table and the
+  // selection stay on the same slide.
+  const remarks = [
+    ...result.sets.filter((set) => set.note).map((set) => `${set.name}: ${set.note}`),
+    ...result.warnings,
+  ];
+  const blocks: Block[] = [];
+  if (remarks.length) blocks.push({ kind: 'note', text: remarks.join(' ') });
+  blocks.push(
     {
       kind: 'table',
       id: `${study}-samples`,
       title: 'Samples',
-      header: [['set', 'sample', 'file', 'events', 'σ (pb)', 'sum of genWeight from', 'HT from',
-        'GEN photon']],
+      header: [['set', 'sample', 'file', 'events', 'σ (pb)', 'sum of genWeight',
+        'HT from', 'GEN photon']],
       labelColumns: 2,
       rows,
     },
-    { kind: 'box', title: 'Selection', lines: result.selection },
-  ];
-  for (const set of result.sets) {
-    if (set.note) blocks.push({ kind: 'note', text: `${set.name}: ${set.note}` });
-  }
-  for (const warning of result.warnings) blocks.push({ kind: 'note', text: warning });
+    { kind: 'box', title: 'Selection', lines: [...result.selection,
+      panelLegend(result.deltaREdges, result.sets[0].name)] },
+  );
   return { title: 'Samples and selection', blocks };
 }
 
@@ -283,11 +188,7 @@ export function presentResult(result: PhotonJetsResult, context: PresentContext)
   const study = context.study;
   const parts: Part[] = [samplesPart(result, study)];
   result.htBins.forEach((bin, b) => parts.push(htPart(result, study, bin, b)));
-  parts.push({
-    title: 'Cut flow',
-    blocks: result.sets.flatMap((set, s) =>
-      set.samples.map((sample, p) => cutFlowTable(study, set.name, sample, s, p))),
-  });
+  parts.push({ title: 'Cut flow', blocks: [cutFlowTable(result, study)] });
   return {
     parts,
     downloads: result.htBins.map((bin, b) => hepdataDownload(result, study, bin, b)),

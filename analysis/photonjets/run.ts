@@ -80,7 +80,8 @@ export async function runStudy(config: PhotonJetsConfig,
   const warnings = outputs.flatMap((output) => output.files)
     .filter((file) => file.sumwSource === 'Events')
     .map((file) => `${basename(file.file)}: no genEventSumw in a Runs tree, so its sum of `
-      + `genWeight (${file.sumw}) comes from its ${file.entries} events.`);
+      + `genWeight is that of its ${file.entries} events, right only if the file holds the `
+      + 'whole sample.');
 
   const sets: SetResult[] = config.sets.map((set, s) => {
     const steps = cutFlowSteps(config, set, bins);

@@ -5,8 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { loadYamlFile, validate } from '../../analysis/core/config.ts';
 import { InputError } from '../../analysis/core/errors.ts';
+import type {
+  ChartBlock, NoteBlock, Part, Presentation, TableBlock,
+} from '../../analysis/core/presentation.ts';
 import { createJobPool } from '../../analysis/core/jobs.ts';
 import { createLogger } from '../../analysis/core/log.ts';
+import type { ReportView } from '../../analysis/core/report-view.ts';
 import type { StudyContext } from '../../analysis/core/study.ts';
 import { readChunks, type Jagged } from '../../analysis/io/events.ts';
 import { Histogram } from '../../analysis/physics/histogram.ts';
@@ -14,6 +18,7 @@ import { configSchema, type PhotonJetsConfig } from '../../analysis/photonjets/c
 import { readRunsSumw, runJob } from '../../analysis/photonjets/job.ts';
 import type { PhotonJetsResult } from '../../analysis/photonjets/result.ts';
 import { histogramIndex, planFile } from '../../analysis/photonjets/selection.ts';
+import { renderSlides } from '../../analysis/render/slides.ts';
 import { photonJetsDeltaR } from '../../analysis/studies/photon-jets-dr.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -191,20 +196,51 @@ function nonFinite(value: unknown, path = ''): string[] {
   return [];
 }
 
-test('demo study end to end', async () => {
-  const configFile = join(demo, 'photon_jets.yaml');
-  const config = validate<PhotonJetsConfig>(photonJetsDeltaR.configSchema,
-    await loadYamlFile(configFile), configFile);
-  const context = contextFor(configFile);
-  assert.deepEqual(await photonJetsDeltaR.inputs(config, context), [GJET, TTBAR]);
+let demoRun: Promise<PhotonJetsResult> | undefined;
 
-  const result = validate<PhotonJetsResult>(photonJetsDeltaR.resultSchema,
-    JSON.parse(JSON.stringify(await photonJetsDeltaR.run(config, context))), 'result');
+/** Runs the demo study once for all the tests below. */
+function demoResult(): Promise<PhotonJetsResult> {
+  demoRun ??= (async () => {
+    const configFile = join(demo, 'photon_jets.yaml');
+    const config = validate<PhotonJetsConfig>(photonJetsDeltaR.configSchema,
+      await loadYamlFile(configFile), configFile);
+    const context = contextFor(configFile);
+    assert.deepEqual(await photonJetsDeltaR.inputs(config, context), [GJET, TTBAR]);
+    return validate<PhotonJetsResult>(photonJetsDeltaR.resultSchema,
+      JSON.parse(JSON.stringify(await photonJetsDeltaR.run(config, context))), 'result');
+  })();
+  return demoRun;
+}
+
+const CMS = { extra: 'Simulation', energy: '13 TeV' };
+
+async function demoPresentation(): Promise<Presentation> {
+  return photonJetsDeltaR.present(await demoResult(),
+    { report: 'demo', study: 'photon-jets-dr', cms: CMS });
+}
+
+function notesOf(part: Part): string[] {
+  return part.blocks.filter((block): block is NoteBlock => block.kind === 'note')
+    .map((block) => block.text);
+}
+
+function chartsOf(part: Part): ChartBlock[] {
+  return part.blocks.filter((block): block is ChartBlock => block.kind === 'chart');
+}
+
+function legendLabels(chart: ChartBlock): string[] {
+  const data = chart.chart.data as { datasets: Array<{ label: string }> };
+  return data.datasets.map((dataset) => dataset.label).filter(Boolean);
+}
+
+test('demo study end to end', async () => {
+  const result = await demoResult();
   const [standard, drCut, ttbar] = result.sets;
   const flow = (set: typeof standard) => set.samples[0].cutFlow.map((row) => row.raw);
   // Steps: all, 1 photon, >= 1 jet, HT >= 20 GeV, then the four HT bins.
   assert.deepEqual(flow(standard), [100, 67, 51, 51, 26, 18, 7, 0]);
   assert.deepEqual(flow(drCut), [100, 100, 67, 51, 51, 26, 18, 7, 0]);
+  assert.deepEqual(flow(ttbar), [1000, 122, 121, 121, 0, 0, 4, 117]);
   assert.equal(ttbar.samples[0].files[0].sumwSource, 'Events');
   assert.equal(standard.samples[0].files[0].htSource, 'GenJet');
   assert.equal(ttbar.samples[0].files[0].htSource, 'LHE_HT');
@@ -212,26 +248,9 @@ test('demo study end to end', async () => {
   assert.ok(Math.abs(standard.samples[0].cutFlow[0].weighted - 100 / 211846) < 1e-15,
     'weighted by cross section 1 pb / sum of genWeight');
 
-  const presentation = photonJetsDeltaR.present(result, { report: 'demo', study: 'photon-jets-dr',
-    cms: { extra: 'Simulation' } });
+  const presentation = await demoPresentation();
   assert.deepEqual(nonFinite(presentation), [], 'no NaN, infinity or function in the output');
   assert.equal(presentation.parts.length, 1 + result.htBins.length + 1);
-
-  const htParts = presentation.parts.slice(1, -1);
-  for (const part of htParts) {
-    assert.equal(part.columns, 3);
-    assert.equal(part.blocks.filter((block) => block.kind === 'chart').length, 6, part.title);
-  }
-  const open = htParts[htParts.length - 1];
-  assert.equal(open.title, 'Jet separations, HT ≥ 100 GeV');
-  const openNotes = open.blocks.filter((block) => block.kind === 'note')
-    .map((block) => (block as { text: string }).text);
-  const missingSets = /RECO ΔR\(j1, j2\): no events of "standard", "DR cut"/;
-  assert.ok(openNotes.some((text) => missingSets.test(text)), openNotes.join('\n'));
-  assert.ok(openNotes.some((text) => /no ratio is drawn because "standard"/.test(text)));
-
-  const cutFlow = presentation.parts[presentation.parts.length - 1];
-  assert.equal(cutFlow.blocks.filter((block) => block.kind === 'table').length, 3);
 
   const downloads = presentation.downloads ?? [];
   assert.deepEqual(downloads.map((d) => d.name), ['photon-jets-dr-ht-20-40.yaml',
@@ -244,4 +263,95 @@ test('demo study end to end', async () => {
   assert.equal(table.dependent_variables.length, 2 * 3 * 5);
   const first = table.dependent_variables[0];
   assert.ok('errors' in first.values.find((v: { value: unknown }) => typeof v.value === 'number'));
+});
+
+test('HT bin parts: six panels, one note', async () => {
+  const presentation = await demoPresentation();
+  const htParts = presentation.parts.slice(1, -1);
+  for (const part of htParts) {
+    assert.equal(part.columns, 3);
+    assert.equal(chartsOf(part).length, 6, part.title);
+    assert.equal(notesOf(part).length, 1, part.title);
+    assert.equal(part.blocks[part.blocks.length - 1].kind, 'note', 'the note follows the panels');
+  }
+  const [low, middle, , open] = htParts;
+  const [lowNote] = notesOf(low);
+  assert.match(lowNote, /^Selected events: standard 26, DR cut 26, ttbar control 0\./);
+  assert.match(lowNote, /"DR cut" is identical to "standard"/);
+  assert.match(lowNote, /No curve for "standard", "DR cut" in the GEN panels/);
+  assert.doesNotMatch(lowNote, /No ratio/, 'standard has a curve wherever another set has one');
+  assert.match(notesOf(middle)[0], /in GEN ΔR\(j2, j3\), ΔR\(j1, j3\) \(no events there\)/);
+
+  assert.equal(open.title, 'Jet separations, HT ≥ 100 GeV');
+  assert.equal(notesOf(open)[0], 'Selected events: standard 0, DR cut 0, ttbar control 117. '
+    + 'No ratio: "standard" has no events in this bin.');
+});
+
+test('HT bin panels: counts and ratios', async () => {
+  const [, low, , , open] = (await demoPresentation()).parts;
+  const [genPair, , , recoPair] = chartsOf(low);
+  assert.equal(genPair.caption, 'No events in any set');
+  assert.deepEqual(legendLabels(genPair), []);
+  assert.equal(recoPair.caption, undefined);
+  assert.deepEqual(legendLabels(recoPair), ['standard (13)', 'DR cut (13)']);
+  const scales = (chart: ChartBlock) =>
+    Object.keys((chart.chart.options as { scales: object }).scales);
+  assert.deepEqual(scales(recoPair), ['x', 'ratio', 'y']);
+
+  // Only the ttbar control reaches HT >= 100 GeV, so there is nothing to divide by.
+  const openReco = chartsOf(open)[3];
+  assert.deepEqual(legendLabels(openReco), ['ttbar control (117)']);
+  assert.deepEqual(scales(openReco), ['x', 'y']);
+});
+
+test('cut flows share one table', async () => {
+  const cutFlow = (await demoPresentation()).parts.at(-1)!;
+  const tables = cutFlow.blocks.filter((block): block is TableBlock => block.kind === 'table');
+  assert.equal(tables.length, 1);
+  const [table] = tables;
+  assert.deepEqual(table.header[0].slice(1).map((cell) => (cell as { text: string }).text),
+    ['standard', 'DR cut', 'ttbar control']);
+  // The generator cut of "DR cut" is a row of its own, missing for the other sets.
+  assert.equal(table.rows.length, 9);
+  const generator = table.rows[1];
+  assert.match(String(generator[0]), /^generator ΔR\(γ, partons\) > 0\.4/);
+  assert.deepEqual([generator[1], generator[4], generator[7]], [null, 100, null]);
+  const last = table.rows[8];
+  assert.equal(last[0], '  of which HT ≥ 100 GeV');
+  assert.deepEqual([last[1], last[4], last[7]], [0, 0, 117]);
+  // Three significant digits of the weighted events: 100 / 211846 pb.
+  const weighted = table.rows[0][2] as { value: number; digits: number };
+  assert.ok(Math.abs(weighted.value - 100 / 211846) < 1e-15);
+  assert.equal(weighted.digits, 6);
+});
+
+test('samples part: one note', async () => {
+  const samples = (await demoPresentation()).parts[0];
+  assert.deepEqual(samples.blocks.map((block) => block.kind), ['note', 'table', 'box']);
+  const [note] = notesOf(samples);
+  assert.match(note, /^standard: GJet_v11_Skim\.root/);
+  assert.match(note, /NanoAODv5_sample\.root: no genEventSumw in a Runs tree/);
+  const table = samples.blocks[1] as TableBlock;
+  assert.deepEqual(table.rows.map((row) => row[5]),
+    ['211846 (Runs tree)', '211846 (Runs tree)', '997.5803 (events)']);
+});
+
+test('demo slides: one slide a part', async () => {
+  const presentation = await demoPresentation();
+  const report: ReportView = {
+    name: 'demo', title: 'Photon+jets', date: '2026-12-04', meeting: 'test',
+    author: { name: 'Analysis group', email: 'group@example.org', institute: 'CMS' },
+    cms: CMS,
+    sections: [{ id: 'photon-jets', title: 'Photon + jets', motivation: [], method: [],
+      methodTitle: 'Methodology', comments: [], presentation }],
+  };
+  const slides = await renderSlides(report);
+  const continued = slides.layout.filter((box) => box.label?.endsWith('(cont.)'));
+  assert.deepEqual(continued.map((box) => box.label), []);
+  assert.equal(slides.pages, 1 + presentation.parts.length);
+  const panels = slides.layout.filter((box) => box.kind === 'chart-svg');
+  assert.equal(panels.length, 6 * 4);
+  for (const panel of panels) {
+    assert.ok(panel.height >= 130, `${panel.label}: drawn ${panel.height.toFixed(0)} pt high`);
+  }
 });
