@@ -107,7 +107,7 @@ export async function runJob(input: PhotonJetsJobInput,
     }
     if (runsSumw === null) {
       warnings.push(`${file}: no genEventSumw in a Runs tree, so the sum of genWeight `
-        + `(${eventSumw}) comes from the ${entries} events read`);
+        + `(${Number(eventSumw.toPrecision(7))}) comes from the ${entries} events read`);
     }
     files.push({
       file,

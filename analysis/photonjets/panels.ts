@@ -4,9 +4,8 @@ import type { PhotonJetsResult } from './result.ts';
 import { histogramIndex, LEVELS, PAIRS, type Level, type Pair } from './selection.ts';
 
 /**
- * The six ΔR panels of one HT bin (three jet pairs at GEN and at RECO level), each a
- * shape chart with a ratio panel below it, and the one note that sums up what the
- * panels of a bin lack.
+ * The six ΔR panels of one HT bin: three jet pairs at GEN and at RECO level, each a shape
+ * chart with a ratio panel below it. One note per bin sums up what its panels lack.
  */
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
@@ -17,14 +16,14 @@ export const SHAPE_AXIS = '1/N dN/dΔR';
 
 /**
  * Drawing size in CSS pixels. Three panels side by side in two rows, below a note of one
- * or two lines, leave each chart about 280 x 150 pt on a 960 x 540 pt slide; this shape
- * fills that cell.
+ * or two lines, leave each chart about 280 x 150 pt on a 960 x 540 pt slide, and this
+ * shape fills that cell.
  */
 const PANEL_WIDTH = 440;
 const PANEL_HEIGHT = 240;
 /**
- * Text sizes in CSS pixels, below the styling's defaults: a panel is drawn at about 3/4 of
- * its CSS size on a slide, and its ratio panel, about 30 px high there, must hold three
+ * Text sizes in CSS pixels, below the styling's defaults. On a slide a panel is laid out
+ * at about 3/4 of its CSS size, where its ratio panel, about 45 px high, must hold three
  * tick labels and the word "ratio".
  */
 const TEXT_SIZE = 11;
@@ -35,8 +34,8 @@ const RATIO_TICK_SIZE = 10;
  */
 const RATIO_RANGE = { min: 0, max: 2.5 };
 
-/** What every panel shows, for the selection box; `reference` is the first set's name. */
-export function panelLegend(edges: number[], reference: string): string {
+/** Describes what every panel shows, for the selection box; `reference` is the first set. */
+export function panelDescription(edges: number[], reference: string): string {
   return `Panels: ${SHAPE_AXIS}, normalised to unit area over ${edges[0]} ≤ ΔR < `
     + `${edges[edges.length - 1]}, with statistical uncertainties; below, each set divided by `
     + `"${reference}" (shown from ${RATIO_RANGE.min} to ${RATIO_RANGE.max})`;
@@ -69,7 +68,7 @@ export function panelShapes(result: PhotonJetsResult, bin: number, level: number
   });
 }
 
-/** The panels of HT bin `bin`: GEN then RECO, each with the pairs in PAIRS order. */
+/** Returns the panels of HT bin `bin`: GEN then RECO, each with the pairs in PAIRS order. */
 export function binPanels(result: PhotonJetsResult, bin: number): Panel[] {
   return LEVELS.flatMap((level, l) => PAIRS.map((pair, p) => ({
     level, pair, shapes: panelShapes(result, bin, l, p),
@@ -98,7 +97,7 @@ function lineStyle(index: number, dataset: Record<string, unknown>): Record<stri
   };
 }
 
-/** The unity line and each set but the first divided by the first, on the ratio axis. */
+/** Builds the ratio axis datasets: a line at 1 and each set but the first divided by it. */
 function ratioDatasets(panel: Panel, centers: number[], edges: number[]) {
   const reference = panel.shapes[0].shape;
   const datasets: Array<Record<string, unknown>> = [];
@@ -126,7 +125,7 @@ function ratioDatasets(panel: Panel, centers: number[], edges: number[]) {
   return datasets;
 }
 
-/** The ΔR axis, the shape axis and, when there are ratios, the ratio axis below it. */
+/** Builds the ΔR axis, the shape axis and, when there are ratios, the ratio axis below it. */
 function panelScales(pair: Pair, edges: number[], withRatio: boolean): Record<string, unknown> {
   const x = {
     type: 'linear',
@@ -165,7 +164,7 @@ function panelScales(pair: Pair, edges: number[], withRatio: boolean): Record<st
  * in the legend, and below it each other set divided by the first, with a dashed line at
  * 1. The ratios share their set's colour and have no legend entry, because the chart
  * styling leaves unlabelled datasets out of the legend. A panel without ratios has no
- * ratio axis, and a panel without any curve says so in its caption.
+ * ratio axis, and the caption of a panel without any curve states that it has no events.
  */
 export function panelChart(id: string, title: string, panel: Panel, edges: number[]): ChartBlock {
   const centers = edges.slice(0, -1).map((low, i) => (low + edges[i + 1]) / 2);
@@ -219,7 +218,7 @@ function quoted(names: string[]): string {
   return names.map((name) => `"${name}"`).join(', ');
 }
 
-/** Whether set `s` has the first set's shape, to rounding, in every panel of a bin. */
+/** Returns whether set `s` has the first set's shape, to rounding, in every panel. */
 function sameShapes(panels: Panel[], s: number): boolean {
   return panels.every(({ shapes }) => {
     const [first, other] = [shapes[0].shape, shapes[s].shape];
@@ -248,7 +247,7 @@ export function binNote(panels: Panel[], selected: number[]): NoteBlock {
       + `"${reference}" (hidden under it).`);
   }
 
-  // Sets with no selected event lack every curve, which the count above already says.
+  // Sets with no selected event lack every curve, which the count above already states.
   const missing = new Map<string, string[]>();
   names.forEach((name, s) => {
     if (selected[s] === 0) return;

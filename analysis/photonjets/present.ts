@@ -3,15 +3,10 @@ import type { Block, Download, Part, Presentation, TableBlock } from '../core/pr
 import type { PresentContext } from '../core/study.ts';
 import { htLabel, type HtBin } from './config.ts';
 import {
-  binNote, binPanels, panelChart, panelLegend, panelShapes, PAIR_LABEL, SHAPE_AXIS,
+  binNote, binPanels, panelChart, panelDescription, panelShapes, PAIR_LABEL, SHAPE_AXIS,
 } from './panels.ts';
 import type { PhotonJetsResult, SampleResult } from './result.ts';
 import { LEVELS, PAIRS } from './selection.ts';
-
-/**
- * Turns the result into a part with the samples and the selection, one part per HT bin
- * (six panels and one note), and one with the cut flows, plus one HEPData table per HT bin.
- */
 
 function htPart(result: PhotonJetsResult, study: string, bin: HtBin, b: number): Part {
   const panels = binPanels(result, b);
@@ -26,7 +21,7 @@ function htPart(result: PhotonJetsResult, study: string, bin: HtBin, b: number):
   };
 }
 
-/** Decimals that show `value` to three significant digits (none for values from 100). */
+/** Returns the decimals that show `value` to three significant digits (none from 100). */
 function significantDigits(value: number): number {
   if (value === 0) return 0;
   return Math.max(0, 2 - Math.floor(Math.log10(Math.abs(value))));
@@ -50,9 +45,9 @@ function cutFlowSteps(samples: SampleResult[]): string[] {
 }
 
 /**
- * One table of the cut flows of all samples: per sample the events, the weighted
- * events (σ × ε in pb) and the fraction of the weighted total. A step a sample does not
- * have is shown as missing.
+ * Builds one table of the cut flows of all samples: per sample the events, the weighted
+ * events (σ × ε in pb) and the fraction of the weighted total. A step that a sample does
+ * not have is a missing cell.
  */
 function cutFlowTable(result: PhotonJetsResult, study: string): TableBlock {
   const columns = result.sets.flatMap((set) => set.samples.map((sample) => ({
@@ -85,10 +80,11 @@ function cutFlowTable(result: PhotonJetsResult, study: string): TableBlock {
   };
 }
 
-/** Decimals of a number as written in the config, e.g. 2 for 831.76. */
+/** Returns the decimals of a number as written in the config, e.g. 2 for 831.76. */
 function decimals(value: number): number {
   const text = String(value);
-  return text.includes('e') ? 3 : (text.split('.')[1] ?? '').length;
+  if (text.includes('e')) return significantDigits(value);
+  return (text.split('.')[1] ?? '').length;
 }
 
 /** Formats a sum of genWeight to seven significant digits at most. */
@@ -110,7 +106,7 @@ function samplesPart(result: PhotonJetsResult, study: string): Part {
   const remarks = [
     ...result.sets.filter((set) => set.note).map((set) => `${set.name}: ${set.note}`),
     ...result.warnings,
-  ];
+  ].map((remark) => (/[.!?]$/.test(remark) ? remark : `${remark}.`));
   const blocks: Block[] = [];
   if (remarks.length) blocks.push({ kind: 'note', text: remarks.join(' ') });
   blocks.push(
@@ -124,7 +120,7 @@ function samplesPart(result: PhotonJetsResult, study: string): Part {
       rows,
     },
     { kind: 'box', title: 'Selection', lines: [...result.selection,
-      panelLegend(result.deltaREdges, result.sets[0].name)] },
+      panelDescription(result.deltaREdges, result.sets[0].name)] },
   );
   return { title: 'Samples and selection', blocks };
 }
@@ -184,6 +180,10 @@ function hepdataDownload(result: PhotonJetsResult, study: string, bin: HtBin, b:
   };
 }
 
+/**
+ * Turns the result into a part with the samples and the selection, one part per HT bin
+ * (six panels and one note), and one with the cut flows, plus one HEPData table per HT bin.
+ */
 export function presentResult(result: PhotonJetsResult, context: PresentContext): Presentation {
   const study = context.study;
   const parts: Part[] = [samplesPart(result, study)];

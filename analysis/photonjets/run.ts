@@ -117,7 +117,7 @@ export async function runStudy(config: PhotonJetsConfig,
       const selected = samples[samples.length - 1].cutFlow[steps.length - bins.length - 1];
       context.log.info(`${set.name} / ${sample.name}: ${selected.raw} of `
         + `${files.reduce((total, file) => total + file.entries, 0)} events selected `
-        + `(${files.length} files, sum of genWeight ${sumw})`);
+        + `(${files.length} files, sum of genWeight ${Number(sumw.toPrecision(7))})`);
     }
     return {
       name: set.name,
