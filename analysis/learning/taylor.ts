@@ -421,7 +421,10 @@ export interface TaylorOptions {
   batchSize?: number;
   /** Forces a method; by default the closed form is used wherever it holds. */
   method?: SecondOrderMethod;
-  /** Uses only the first `maxEvents` events. */
+  /**
+   * Uses at most `maxEvents` events, taken at an even stride over the set: the sets are
+   * stored signal first, so the first events alone would leave out the background.
+   */
   maxEvents?: number;
 }
 
@@ -452,17 +455,18 @@ export interface TaylorSummary {
  * Computes the event-weighted mean Taylor coefficients of `network` over `set`, for all
  * events and per class. `set` is in physical units and is standardised here.
  */
-export async function meanTaylorCoefficients(network: SavedNetwork, set: EvaluationSet,
+export async function meanTaylorCoefficients(network: SavedNetwork, fullSet: EvaluationSet,
   options: TaylorOptions, progress: (done: number, total: number) => void = () => {}):
   Promise<TaylorSummary> {
   const started = performance.now();
+  const set = evenSubset(fullSet, options.maxEvents);
   const d = network.inputs.length;
   const method = options.method ?? (closedFormHolds(network) ? 'closed-form' : 'general');
   if (method === 'closed-form' && !closedFormHolds(network)) {
     throw new InputError('the closed-form Hessian needs relu or linear hidden layers and a ' +
       `sigmoid output, not ${network.layers.map((layer) => layer.activation).join(', ')}`);
   }
-  const count = Math.min(set.count, options.maxEvents ?? Infinity);
+  const count = set.count;
   const batchSize = options.batchSize ?? 2048;
   const layers = network.layers.map(layerTensors);
   const mean = tf.tensor1d(network.mean);
@@ -573,4 +577,20 @@ function checkInputs(actual: string[], expected: string[], what: string): void {
   ].filter(Boolean).join('; ');
   throw new InputError(`${what} has inputs that do not match the study's variables ` +
     `${expected.join(', ')}: ${details}`);
+}
+
+/** At most `maxEvents` events of a set, every (count / maxEvents)-th one, in their order. */
+export function evenSubset(set: EvaluationSet, maxEvents?: number): EvaluationSet {
+  if (maxEvents === undefined || maxEvents >= set.count) return set;
+  const d = set.inputs.length;
+  const features = new Float32Array(maxEvents * d);
+  const labels = new Uint8Array(maxEvents);
+  const weights = new Float64Array(maxEvents);
+  for (let k = 0; k < maxEvents; k++) {
+    const e = Math.floor((k * set.count) / maxEvents);
+    features.set(set.features.subarray(e * d, (e + 1) * d), k * d);
+    labels[k] = set.labels[e];
+    weights[k] = set.weights[e];
+  }
+  return { inputs: set.inputs, count: maxEvents, features, labels, weights };
 }

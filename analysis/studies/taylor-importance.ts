@@ -25,7 +25,7 @@ export interface TaylorImportanceConfig {
   units: InputUnits;
   /** Mean of |t| (default) or of the signed t. */
   absolute: boolean;
-  /** Uses only the first `max_events` evaluation events of each step. */
+  /** Uses at most `max_events` evaluation events of each step, at an even stride over them. */
   max_events?: number;
   /** Number of leading inputs and of pairs kept per step; the slides and page show 5. */
   top: number;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   Jet, activationDerivatives, checkNetwork, closedFormHolds, evaluateNetwork,
-  evaluateNetworkJet, layerTensors, meanTaylorCoefficients, networkDerivatives, runJob,
+  evaluateNetworkJet, evenSubset, layerTensors, meanTaylorCoefficients, networkDerivatives, runJob,
   taylorCoefficients, useBackend, type SecondOrderMethod,
 } from '../../analysis/learning/taylor.ts';
 import {
@@ -212,7 +212,9 @@ test('mean coefficients match per-event jets', async () => {
         const second = new Float64Array(d * d);
         let sumWeights = 0;
         let selected = 0;
-        for (let event = 0; event < count; event++) {
+        for (let k = 0; k < count; k++) {
+          // maxEvents takes events at an even stride over the set.
+          const event = Math.floor((k * set.count) / count);
           if (label >= 0 && set.labels[event] !== label) continue;
           const jet = evaluateNetworkJet(tanh, standardised(tanh, set, event));
           const w = set.weights[event];
@@ -296,4 +298,14 @@ test('network check names the problem', () => {
   const twoOutputs = { ...relu, layers: [{ ...relu.layers[0], outputs: 2, bias: new Float32Array(2),
     kernel: new Float32Array(relu.inputs.length * 2) }] };
   assert.throws(() => checkNetwork(twoOutputs, 'net.json'), /the network has 2 outputs, expected 1/);
+});
+
+test('maxEvents keeps both classes', () => {
+  const sorted = { ...events, labels: Uint8Array.from(events.labels).sort().reverse() };
+  const subset = evenSubset(sorted, 10);
+  assert.equal(subset.count, 10);
+  assert.equal(subset.features.length, 10 * sorted.inputs.length);
+  assert.ok(subset.labels.includes(1), 'signal kept');
+  assert.ok(subset.labels.includes(0), 'background kept');
+  assert.equal(evenSubset(sorted, sorted.count + 1), sorted);
 });
