@@ -4,7 +4,7 @@ import type { PresentContext } from '../core/study.ts';
 import { htLabel, type HtBin } from './config.ts';
 import {
   binNote, binPanels, panelChart, panelDescription, panelShapes, PAIR_LABEL, SHAPE_AXIS,
-} from './panels.ts';
+} from './present-panels.ts';
 import type { PhotonJetsResult, SampleResult } from './result.ts';
 import { LEVELS, PAIRS } from './selection.ts';
 

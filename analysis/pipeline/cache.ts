@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface InputRecord {
@@ -14,6 +14,8 @@ export interface InputRecord {
 const ANALYSIS_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** Folders of analysis/ whose code cannot change a study's result. */
 const NOT_ANALYSIS_CODE = new Set(['render', 'pipeline', 'archive']);
+/** Presentation modules (`present.ts`, `present-*.ts`) only turn results into blocks. */
+const PRESENTATION_FILE = /^present[^/\\]*\.ts$/;
 
 /** SHA-256 of a file's content, hex, read as a stream. */
 export function hashFile(file: string): Promise<string> {
@@ -46,13 +48,16 @@ let codeHash: Promise<string> | undefined;
 
 /**
  * Hash of the analysis code that studies run: every source file under analysis/ except
- * the renderers, the pipeline and the archive code, whose changes leave results as they are.
+ * the renderers, the pipeline, the archive code and the presentation modules, whose
+ * changes leave results as they are. A study's own module (`analysis/studies/*.ts`) is
+ * hashed whole, its present() included.
  */
 export function analysisCodeHash(): Promise<string> {
   codeHash ??= (async () => {
     const hash = createHash('sha256');
     const files = (await listFiles(ANALYSIS_DIR))
       .filter((file) => !NOT_ANALYSIS_CODE.has(relative(ANALYSIS_DIR, file).split(/[\\/]/)[0]))
+      .filter((file) => !PRESENTATION_FILE.test(basename(file)))
       .sort();
     for (const file of files) {
       hash.update(relative(ANALYSIS_DIR, file));
