@@ -9,11 +9,13 @@ import { publishReport } from '../analysis/archive/publish.ts';
 const usage = `usage: npm run publish -- --report NAME --to DIR [options]
 
 Copies _site/NAME/ into DIR/NAME/ through a temporary folder and a rename, leaving the
-other entries of DIR as they are.
+other entries of DIR as they are. Published folders get mode 0755 and files 0644 (0777
+and 0666 less the umask), so that a web server running as another user can read them.
 
 options:
   --report NAME         report to publish (a folder under content/ and _site/)
-  --to DIR              existing folder to publish into, e.g. /eos/user/j/jdoe/www/reports
+  --to DIR              existing folder to publish into, e.g. /eos/user/j/jdoe/www/reports;
+                        it must lie outside the root's content/, results/ and _site/
   --dry-run             list the files that would be added, changed or removed; write nothing
   --base-url URL        address DIR is served at; the report's page address is printed
                         (default: publish.base_url in content/NAME/report.yaml)

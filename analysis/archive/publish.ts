@@ -1,7 +1,7 @@
 import {
-  access, constants, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile,
+  access, chmod, constants, copyFile, mkdir, readdir, realpath, rename, rm, stat, writeFile,
 } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InputError } from '../core/errors.ts';
@@ -80,6 +80,7 @@ export async function publishReport(options: PublishOptions): Promise<PublishRes
       `not found; build it first (npm run report -- --report ${report})`);
   }
   await checkTarget(to);
+  await checkOutsideTree(to, root);
 
   const planned: PlannedFile[] = sitePaths.map((path) => ({ path, from: join(source, path) }));
   const accessText = settings.groups.length > 0
@@ -179,6 +180,29 @@ async function checkTarget(to: string): Promise<void> {
   }
 }
 
+/** Folders of the report tree that a publish must not write into. */
+const TREE_FOLDERS = ['_site', 'results', 'content'];
+
+/**
+ * Rejects a target inside (or equal to) the root's `_site/`, `results/` or `content/`:
+ * publishing there nests the report in its own build output or rewrites the inputs. Both
+ * paths are resolved through symbolic links first.
+ */
+async function checkOutsideTree(to: string, root: string): Promise<void> {
+  const target = await realpath(to);
+  for (const folder of TREE_FOLDERS) {
+    const treeFolder = resolve(root, folder);
+    const protectedFolder = await realpath(treeFolder).catch(() => treeFolder);
+    const inside = relative(protectedFolder, target);
+    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+      const where = inside === '' ? 'is' : 'is inside';
+      throw new InputError(`publish target ${to} ${where} ${treeFolder}/, which the report build ` +
+        `${folder === 'content' ? 'reads' : 'writes'}: publish into a folder outside ` +
+        '_site/, results/ and content/, such as the EOS www folder');
+    }
+  }
+}
+
 /** Lists how the planned files differ from what is published in `target` now. */
 async function compareTrees(planned: PlannedFile[], target: string): Promise<PublishChanges> {
   const existing = new Set(await listFiles(target));
@@ -219,23 +243,38 @@ async function warnAboutLeftovers(to: string, report: string, log: Logger): Prom
   }
 }
 
+/**
+ * Copies the planned files into a new hidden folder of `to`. Folders get mode 0777 and
+ * files 0666, both less the umask (0755 and 0644 under the usual umask 022), whatever the
+ * modes in `_site/`, so that a web server running as another user can read them.
+ */
 async function copyToStaging(planned: PlannedFile[], to: string, report: string,
   log: Logger): Promise<string> {
-  let staging: string;
+  const staging = join(to, `.${report}.publishing-${randomBytes(6).toString('hex')}`);
   try {
-    staging = await mkdtemp(join(to, `.${report}.publishing-`));
+    await mkdir(staging);
   } catch (error) {
     throw new InputError(`cannot write to publish target ${to}: ` +
       `${(error as NodeJS.ErrnoException).code ?? error}`);
   }
+  // mkdir applies the umask, so the new folder's mode is 0777 less the umask.
+  const folderMode = (await stat(staging)).mode & 0o777;
+  const fileMode = folderMode & 0o666;
+  if ((fileMode & 0o004) === 0) {
+    log.warn(`the umask (${(0o777 & ~folderMode).toString(8).padStart(3, '0')}) leaves the ` +
+      `published files unreadable by other users (mode ${fileMode.toString(8)}), so a web ` +
+      'server running as another user cannot serve them; publish under umask 022 for that');
+  }
+
   const delay = Number(process.env[FILE_DELAY_ENV] ?? 0);
   const progress = log.progress(`copying ${report}`, planned.length, 'files');
   try {
     for (const file of planned) {
       const destination = join(staging, file.path);
-      await mkdir(dirname(destination), { recursive: true });
+      await mkdir(dirname(destination), { recursive: true, mode: folderMode });
       if ('from' in file) await copyFile(file.from, destination);
       else await writeFile(destination, file.content);
+      await chmod(destination, fileMode);
       progress.increment();
       if (delay > 0) await sleep(delay);
     }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, readFile, readdir, writeFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, stat, symlink, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -196,4 +196,100 @@ test('invalid publish settings rejected', async () => {
   await assert.rejects(publishReport({ root, report: 'demo', to: www, log }),
     /publish\.access_groups: invalid e-group name "cms\\nRequire all granted"/);
   assert.deepEqual(await readdir(www), []);
+});
+
+/** Lists the permission bits of every folder and file under `dir`, as octal strings. */
+async function modes(dir: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const visit = async (path: string, name: string): Promise<void> => {
+    const info = await stat(path);
+    found.set(name, (info.mode & 0o777).toString(8));
+    if (!info.isDirectory()) return;
+    for (const entry of (await readdir(path)).sort()) {
+      await visit(join(path, entry), name === '.' ? entry : `${name}/${entry}`);
+    }
+  };
+  await visit(dir, '.');
+  return found;
+}
+
+async function publishUnderUmask(umask: number, prefix: string,
+  publishLog = log): Promise<Map<string, string>> {
+  const root = await makeRoot(prefix);
+  const www = await makeRoot(`${prefix}-www`);
+  await writeReportTree(root, 'demo');
+  // Modes in _site/ must not carry over: the build may leave private files and folders.
+  await chmod(join(root, '_site', 'demo', 'index.html'), 0o600);
+  await chmod(join(root, '_site', 'demo', 'charts'), 0o700);
+  const previous = process.umask(umask);
+  try {
+    await publishReport({ root, report: 'demo', to: www, access: { groups: ['cms-members'] },
+      log: publishLog });
+  } finally {
+    process.umask(previous);
+  }
+  return modes(join(www, 'demo'));
+}
+
+test('published tree readable by others', async () => {
+  const published = await publishUnderUmask(0o022, 'publish-modes');
+  const folders = ['.', 'charts', 'data'];
+  for (const [path, mode] of published) {
+    assert.equal(mode, folders.includes(path) ? '755' : '644', `mode of ${path}`);
+  }
+  assert.equal(published.get('.htaccess'), '644');
+  assert.equal(published.size, 8);
+});
+
+test('published modes follow the umask', async () => {
+  const published = await publishUnderUmask(0o027, 'publish-umask');
+  assert.equal(published.get('.'), '750');
+  assert.equal(published.get('charts'), '750');
+  assert.equal(published.get('index.html'), '640');
+  assert.equal(published.get('charts/auc.svg'), '640');
+});
+
+test('target inside the report tree rejected', async () => {
+  const root = await makeRoot('publish-inside');
+  await writeReportTree(root, '2022-08');
+  await mkdir(join(root, 'results', 'web'));
+  const before = await snapshot(root);
+  const inside = [
+    { to: join(root, '_site'), pattern: /publish target .*\/_site is .*\/_site\/, which/ },
+    { to: join(root, '_site', '2022-08'), pattern: /\/_site\/2022-08 is inside .*\/_site\// },
+    { to: join(root, 'results', 'web'), pattern: /is inside .*\/results\/, which the report/ },
+    { to: join(root, 'content'), pattern: /content is .*\/content\/, which the report build reads/ },
+  ];
+  for (const { to, pattern } of inside) {
+    await assert.rejects(publishReport({ root, report: '2022-08', to, log }), (error: Error) => {
+      assert.ok(error instanceof InputError, `${to}: ${error}`);
+      assert.match(error.message, pattern);
+      assert.match(error.message, /publish into a folder outside _site\/, results\/ and content\//);
+      return true;
+    });
+  }
+
+  const link = join(await makeRoot('publish-link'), 'www');
+  await symlink(join(root, '_site'), link);
+  await assert.rejects(publishReport({ root, report: '2022-08', to: link, log }),
+    /publish target .*\/www is .*\/_site\//);
+  assert.deepEqual(await snapshot(root), before);
+  assert.deepEqual(await readdir(join(root, '_site')), ['2022-08']);
+});
+
+test('target beside the report tree accepted', async () => {
+  const root = await makeRoot('publish-beside');
+  await writeReportTree(root, 'demo');
+  await mkdir(join(root, '_site-www'));
+  const result = await publishReport({ root, report: 'demo', to: join(root, '_site-www'), log });
+  assert.equal(result.changes.added.length, 4);
+});
+
+test('private umask warned about', async () => {
+  let written = '';
+  const stream = { write: (text: string) => { written += text; return true; }, isTTY: false };
+  const warnLog = createLogger('publish-test', stream as unknown as NodeJS.WriteStream);
+  const published = await publishUnderUmask(0o077, 'publish-private', warnLog);
+  assert.equal(published.get('index.html'), '600');
+  assert.match(written, /warning: the umask \(077\) leaves the published files unreadable by other users/);
 });
