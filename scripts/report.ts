@@ -17,6 +17,7 @@ const usage = `usage: npm run report -- [options]
   --root DIR           folder holding content/, results/ and _site/ (default: the repository)
   -h, --help           show this help`;
 
+const BACKENDS = ['auto', 'tensorflow', 'wasm'];
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
 async function main(): Promise<number> {
@@ -43,7 +44,13 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
-  if (values.backend) process.env.REPORT_BACKEND = values.backend;
+  if (values.backend) {
+    if (!BACKENDS.includes(values.backend)) {
+      console.error(`invalid --backend ${values.backend}: expected ${BACKENDS.join(', ')}`);
+      return 2;
+    }
+    process.env.REPORT_BACKEND = values.backend;
+  }
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) {
     console.error(`invalid --workers ${values.workers}: expected a whole number >= 0 (0 runs jobs in the main thread)`);

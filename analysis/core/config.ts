@@ -27,7 +27,12 @@ export function parseYaml(text: string, file: string): unknown {
     const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new InputError(`${file}:${line}:${col}: YAML syntax error: ${reason}`);
   }
-  return document.toJS();
+  try {
+    return document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // The yaml package raises a ReferenceError for an alias to nothing or too many aliases.
+    throw new InputError(`${file}: invalid YAML: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -61,6 +66,8 @@ function describeError(error: ErrorObject): string {
       return `${at}: must be one of ${params.allowedValues.map((v: unknown) => JSON.stringify(v)).join(', ')}`;
     case 'type':
       return `${at}: expected ${params.type}`;
+    case 'pattern':
+      return params.pattern === '\\S' ? `${at}: must not be blank` : `${at}: ${error.message}`;
     default:
       return `${at}: ${error.message}`;
   }

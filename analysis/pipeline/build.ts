@@ -1,6 +1,5 @@
 import { cp, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { validate } from '../core/config.ts';
 import { InputError } from '../core/errors.ts';
 import { writeFileAtomic } from '../core/files.ts';
@@ -10,7 +9,8 @@ import type { StudyContext } from '../core/study.ts';
 import { analysisCodeHash, cacheKey, describeInput, type InputRecord } from './cache.ts';
 import { listReports, planReport, type PlannedReport, type PlannedStudy } from './plan.ts';
 import { resolveFrom } from './report-config.ts';
-import { renderReports, type BuiltReport } from './render.ts';
+import { renderReports, reportView, type BuiltReport } from './render.ts';
+import { createStaging, removeAbandoned } from './staging.ts';
 import { chooseBackend } from './backend.ts';
 
 export interface BuildOptions {
@@ -66,6 +66,7 @@ export async function buildReports(options: BuildOptions): Promise<BuildSummary>
   const root = resolve(options.root);
   const log = options.log ?? createLogger();
   const started = Date.now();
+  removeAbandoned(root, log);
   if (options.fromArchive) return rebuildFromArchive(root, options.fromArchive, log);
 
   const contentDir = join(root, 'content');
@@ -74,23 +75,20 @@ export async function buildReports(options: BuildOptions): Promise<BuildSummary>
   const plans = await Promise.all(selected.map((name) => planReport(contentDir, name)));
   checkOnly(plans, options.only);
 
-  const staging = join(root, `.build-${randomBytes(4).toString('hex')}`);
+  const staging = await createStaging(root, log);
   const pool = createJobPool(options.workers);
   const summary: BuildSummary = { reports: selected, ran: [], reused: [] };
   try {
     const built: BuiltReport[] = [];
     for (const plan of plans) {
-      built.push(await runReport(plan, { root, staging, pool, log, options, summary }));
+      built.push(await runReport(plan, { root, staging: staging.dir, pool, log, options, summary }));
     }
-    for (const name of available.filter((report) => !selected.includes(report))) {
-      const other = await loadBuiltReport(root, contentDir, name, log);
-      if (other) built.push(other);
-    }
-    await renderReports(built, join(staging, '_site'), log);
-    await moveIntoPlace(root, staging, selected);
+    const others = available.filter((report) => !selected.includes(report));
+    await renderWithOthers(root, staging.dir, built, others, log);
+    await staging.moveIntoPlace(selected);
   } finally {
     await pool.close();
-    await rm(staging, { recursive: true, force: true });
+    await staging.release();
   }
   log.info(`built ${selected.length} report(s) in ${seconds(started)} s: ` +
     `${summary.ran.length} studies run, ${summary.reused.length} reused`);
@@ -137,6 +135,7 @@ async function runReport(plan: PlannedReport, state: RunState): Promise<BuiltRep
   await mkdir(stagedDir, { recursive: true });
   const code = await analysisCodeHash();
   const envelopes = new Map<string, ResultEnvelope>();
+  const stale = new Set<string>();
   const manifest: InputManifest = { report: plan.name, studies: [] };
 
   for (const planned of plan.studies) {
@@ -153,8 +152,13 @@ async function runReport(plan: PlannedReport, state: RunState): Promise<BuiltRep
       await copyStudyFiles(previousDir, stagedDir, planned.name);
       envelope = previous;
       state.summary.reused.push(label);
-      log.info(`${label}: results ${current ? 'current' : 'kept (not selected by --only)'}, ` +
-        `computed ${previous.computed_at}`);
+      if (current) {
+        log.info(`${label}: results current, computed ${previous.computed_at}`);
+      } else {
+        stale.add(planned.name);
+        log.warn(`${label}: results out of date (its config, inputs or the analysis code changed ` +
+          `since ${previous.computed_at}); shown as they are, since --only leaves it out`);
+      }
     } else if (!wanted) {
       log.warn(`${label}: no results yet and not selected by --only; its section shows none`);
       continue;
@@ -167,7 +171,7 @@ async function runReport(plan: PlannedReport, state: RunState): Promise<BuiltRep
       key: envelope.key, inputs: envelope.inputs });
   }
   await writeFileAtomic(join(stagedDir, 'inputs.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  return { plan, envelopes, resultsDir: stagedDir, previous: await loadComparison(plan, log) };
+  return { plan, envelopes, stale, resultsDir: stagedDir, previous: await loadComparison(plan, log) };
 }
 
 async function runStudy(planned: PlannedStudy, run: {
@@ -222,27 +226,71 @@ async function runStudy(planned: PlannedStudy, run: {
   return envelope;
 }
 
-/** Loads a report that is not being rebuilt, from its last results, for the site index and its pages. */
-async function loadBuiltReport(root: string, contentDir: string, name: string, log: Logger):
+/**
+ * Renders the reports built now and, from their last results, every other report of the
+ * root. A report that cannot be shown from its last results keeps its previous pages,
+ * which the index then leaves out.
+ */
+async function renderWithOthers(root: string, stagingDir: string, built: BuiltReport[], others: string[],
+  log: Logger): Promise<void> {
+  const siteDir = join(stagingDir, '_site');
+  const shown = [...built];
+  const kept: string[] = [];
+  for (const name of others) {
+    const other = await loadBuiltReport(root, name, log);
+    if (other) shown.push(other);
+    else kept.push(name);
+  }
+  await renderReports(shown, siteDir, log);
+  for (const name of kept) {
+    const previous = join(root, '_site', name);
+    if (await isDirectory(previous)) {
+      await cp(previous, join(siteDir, name), { recursive: true });
+      log.warn(`kept the previous pages of report ${name}, which the index leaves out until it is rebuilt`);
+    }
+  }
+}
+
+/**
+ * Loads a report from its last results, for the site. Each result is checked against its
+ * study's result schema first (results/ is not versioned, and may be older than the code).
+ * Returns null with a warning when the report cannot be shown, or with `strict` raises.
+ */
+async function loadBuiltReport(root: string, name: string, log: Logger, strict = false):
   Promise<BuiltReport | null> {
+  const reject = (reason: string) => {
+    if (strict) throw new InputError(reason);
+    log.warn(`report ${name} is not rendered from its last results: ${reason}`);
+    return null;
+  };
   let plan: PlannedReport;
   try {
-    plan = await planReport(contentDir, name, { checkInputs: false });
+    plan = await planReport(join(root, 'content'), name, { checkInputs: false });
   } catch (error) {
-    log.warn(`report ${name} left out of the site: ${(error as Error).message}`);
-    return null;
+    if (!(error instanceof InputError)) throw error;
+    return reject(error.message);
   }
   const resultsDir = join(root, 'results', name);
   const envelopes = new Map<string, ResultEnvelope>();
   for (const study of plan.studies) {
-    const envelope = await readEnvelope(join(resultsDir, `${study.name}.json`));
-    if (!envelope) {
-      log.info(`report ${name} left out of the site: it has not been built (no results for ${study.name})`);
-      return null;
+    const file = join(resultsDir, `${study.name}.json`);
+    const envelope = await readEnvelope(file);
+    if (!envelope) return reject(`no results for study ${study.name} (${file}); build it with --report ${name}`);
+    try {
+      validate(study.study.resultSchema, envelope.result, `${file}: result of ${study.kind} study`);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return reject(`${error.message}\n  (results older than the code? rebuild with --report ${name} --force)`);
     }
     envelopes.set(study.name, envelope);
   }
-  return { plan, envelopes, resultsDir, previous: await loadComparison(plan, log) };
+  const built: BuiltReport = { plan, envelopes, resultsDir, previous: await loadComparison(plan, log) };
+  try {
+    reportView(built);
+  } catch (error) {
+    return reject(`its results cannot be presented: ${(error as Error).message}`);
+  }
+  return built;
 }
 
 /** Results of the earlier archived report named by `compare_with`, by study name. */
@@ -250,6 +298,10 @@ async function loadComparison(plan: PlannedReport, log: Logger): Promise<BuiltRe
   const archive = plan.config.compare_with;
   if (!archive) return undefined;
   const file = resolveFrom(plan.file, archive);
+  if (!await isFile(file)) {
+    log.warn(`${plan.name}: compare_with archive ${file} not found; the comparison is left out`);
+    return undefined;
+  }
   const { readArchivedResults } = await import('./archived.ts');
   const previous = await readArchivedResults(file);
   log.info(`${plan.name}: comparing with report ${previous.report} archived in ${file}`);
@@ -279,32 +331,16 @@ async function copyStudyFiles(fromDir: string, toDir: string, name: string): Pro
 }
 
 /**
- * Swaps the staged results of each rebuilt report and the staged site into place. Each
- * swap is two renames; the previous folder is removed only after its replacement is in.
- */
-async function moveIntoPlace(root: string, staging: string, reports: string[]): Promise<void> {
-  await mkdir(join(root, 'results'), { recursive: true });
-  const swap = async (from: string, to: string, parked: string) => {
-    const hadPrevious = await isDirectory(to);
-    if (hadPrevious) await rename(to, parked);
-    await rename(from, to);
-  };
-  for (const report of reports) {
-    await swap(join(staging, 'results', report), join(root, 'results', report), join(staging, `old-results-${report}`));
-  }
-  await swap(join(staging, '_site'), join(root, '_site'), join(staging, 'old-site'));
-}
-
-/**
  * Rebuilds a report's site and slides from an archive alone. The archive is checked and
- * unpacked into the staging folder first; its content/ and results/ then move into `root`,
- * which must not hold that report already, so that no working copy is overwritten.
+ * unpacked into the staging folder, its results checked against the result schemas and
+ * rendered there; only then do its content/ and results/ move into `root`, which must not
+ * hold that report already, so that no working copy is overwritten.
  */
 async function rebuildFromArchive(root: string, archive: string, log: Logger): Promise<BuildSummary> {
   const { extractArchive } = await import('../archive/archive.ts');
-  const staging = join(root, `.build-${randomBytes(4).toString('hex')}`);
+  const staging = await createStaging(root, log);
   try {
-    const unpacked = join(staging, 'archive');
+    const unpacked = join(staging.dir, 'archive');
     const { report } = await extractArchive(resolve(archive), unpacked);
     for (const folder of ['content', 'results']) {
       if (await isDirectory(join(root, folder, report))) {
@@ -312,18 +348,27 @@ async function rebuildFromArchive(root: string, archive: string, log: Logger): P
           'an empty folder (--root DIR) so that nothing is overwritten');
       }
     }
+    log.info(`extracted archive ${archive} (report ${report})`);
+    const built = (await loadBuiltReport(unpacked, report, log, true))!;
+    const others = (await listReports(join(root, 'content')).catch(() => [])).filter((name) => name !== report);
+    await renderWithOthers(root, staging.dir, [built], others, log);
     for (const folder of ['content', 'results']) {
       await mkdir(join(root, folder), { recursive: true });
       await rename(join(unpacked, folder, report), join(root, folder, report));
     }
-    log.info(`extracted archive ${archive} (report ${report}) into ${root}`);
-    const built = await loadBuiltReport(root, join(root, 'content'), report, log);
-    if (!built) throw new InputError(`archive ${archive} holds no complete results for report ${report}`);
-    await renderReports([built], join(staging, '_site'), log);
-    await moveIntoPlace(root, staging, []);
+    await staging.moveIntoPlace([]);
+    log.info(`rebuilt report ${report} from ${archive} into ${root}`);
     return { reports: [report], ran: [], reused: [...built.envelopes.keys()] };
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await staging.release();
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
   }
 }
 

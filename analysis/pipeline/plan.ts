@@ -1,4 +1,4 @@
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { loadYamlFile, validate } from '../core/config.ts';
 import { InputError } from '../core/errors.ts';
@@ -64,12 +64,16 @@ export async function planReport(contentDir: string, name: string,
   const dir = join(contentDir, name);
   const file = join(dir, 'report.yaml');
   const config = await loadReportConfig(file);
-  if (config.compare_with && !await exists(resolveFrom(file, config.compare_with))) {
+  if (checkInputs && config.compare_with && !await exists(resolveFrom(file, config.compare_with))) {
     throw new InputError(`${file}: compare_with: archive ${resolveFrom(file, config.compare_with)} not found`);
   }
   const sections: PlannedSection[] = [];
   for (const [index, section] of config.sections.entries()) {
     const where = `${file}: sections[${index}] (${section.title})`;
+    if (section.study && (section.kind || section.name)) {
+      throw new InputError(`${where}: \`kind\` and \`name\` belong to archived sections; ` +
+        `a live study takes both from its config (${section.study})`);
+    }
     if (section.study) {
       sections.push({ config: section, study: await planLiveStudy(file, section.study, where, checkInputs) });
     }
@@ -96,14 +100,22 @@ async function planLiveStudy(reportFile: string, path: string, where: string,
   if (!await exists(file)) throw new InputError(`${where}: study config not found: ${file}`);
   const document = await loadYamlFile(file) as Record<string, unknown> | null;
   const kind = document && typeof document === 'object' ? document.kind : undefined;
+  if (kind === undefined) {
+    throw new InputError(`${file}: invalid configuration\n  - kind: missing (required); ` +
+      `known kinds: ${[...studies.keys()].join(', ')}`);
+  }
   const study = studyOfKind(kind, file);
   const config = validate<Record<string, unknown>>(withNameAndKind(study.configSchema), document, file);
   const name = config.name as string;
   const context = planningContext(file);
   const inputs = checkInputs ? await study.inputs(config, context as never) : [];
   for (const input of inputs) {
-    if (!await exists(input)) {
+    const kind = await fileKind(input);
+    if (kind === 'missing') {
       throw new InputError(`input file not found: ${input}\n  (named by ${file}, study ${name})`);
+    }
+    if (kind !== 'file') {
+      throw new InputError(`input ${input} is a ${kind}, not a file\n  (named by ${file}, study ${name})`);
     }
   }
   return { name, kind: study.kind, study, config, file, archived: false, inputs,
@@ -118,9 +130,7 @@ async function planArchived(reportFile: string, section: SectionConfig, where: s
   }
   if (!await exists(file)) throw new InputError(`${where}: archived results file not found: ${file}`);
   const name = section.name ?? basename(file, extname(file));
-  const document = extname(file) === '.json'
-    ? JSON.parse(await (await import('node:fs/promises')).readFile(file, 'utf8'))
-    : await loadYamlFile(file);
+  const document = extname(file) === '.json' ? await loadJsonFile(file) : await loadYamlFile(file);
   return { name, kind: study.kind, study, config: document, file, archived: true, inputs: [file], dependsOn: [] };
 }
 
@@ -143,9 +153,16 @@ function planningContext(configFile: string) {
   return { configFile, resolve: (path: string) => resolveFrom(configFile, path) };
 }
 
+/** Names of files the pipeline writes beside the studies' results. */
+const RESERVED_NAMES = new Set(['inputs']);
+
 function checkNames(reportFile: string, planned: PlannedStudy[]): void {
   const seen = new Map<string, string>();
   for (const study of planned) {
+    if (RESERVED_NAMES.has(study.name)) {
+      throw new InputError(`${study.file}: the study name ${study.name} is reserved ` +
+        `(results/<report>/${study.name}.json is the pipeline's own); choose another \`name\``);
+    }
     const other = seen.get(study.name);
     if (other) {
       throw new InputError(`${reportFile}: two studies are named ${study.name} (${other} and ${study.file}); ` +
@@ -179,6 +196,24 @@ function orderByDependencies(reportFile: string, planned: PlannedStudy[]): Plann
   };
   for (const study of planned) visit(study, []);
   return ordered;
+}
+
+async function loadJsonFile(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${file}: invalid JSON: ${(error as Error).message}`);
+  }
+}
+
+async function fileKind(path: string): Promise<'file' | 'folder' | 'special file' | 'missing'> {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? 'file' : info.isDirectory() ? 'folder' : 'special file';
+  } catch {
+    return 'missing';
+  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -12,6 +12,8 @@ export interface BuiltReport {
   plan: PlannedReport;
   /** Result of each study, by study name. */
   envelopes: Map<string, ResultEnvelope>;
+  /** Studies shown from results that are no longer current (kept by --only). */
+  stale?: Set<string>;
   /** Folder holding `<study>.json` and the studies' files. */
   resultsDir: string;
   /** Results of the earlier report named by `compare_with`, by study name. */
@@ -69,6 +71,10 @@ export function reportView(built: BuiltReport): ReportView {
         ? `Archived results, read from ${envelope.archived_from}.`
         : `Computed on ${envelope.computed_at.slice(0, 10)} in ${envelope.seconds} s` +
           `${envelope.backend ? ` (tfjs backend ${envelope.backend})` : ''}, Node ${envelope.node}.`;
+      if (built.stale?.has(study.name)) {
+        view.provenance += ' Not current: its config, inputs or the analysis code changed since; ' +
+          'rebuild without --only to rerun it.';
+      }
     } else if (study) {
       view.presentation = { parts: [{ title: 'No results', blocks: [{ kind: 'note',
         text: `Study ${study.name} has not been run yet: build without --only to run it.` }] }] };

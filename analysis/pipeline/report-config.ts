@@ -84,7 +84,7 @@ export const reportSchema = {
         required: ['title'],
         additionalProperties: false,
         properties: {
-          title: { type: 'string', minLength: 1 },
+          title: { type: 'string', pattern: '\\S' },
           study: { type: 'string' },
           archived: { type: 'string' },
           kind: { type: 'string' },
@@ -103,8 +103,15 @@ export const reportSchema = {
 /** Loads and checks `content/<name>/report.yaml`. */
 export async function loadReportConfig(file: string): Promise<ReportConfig> {
   const document = await loadYamlFile(file);
+  if (document === null || document === undefined) throw new InputError(`${file}: the file is empty`);
   const report = validate<ReportConfig>(reportSchema, document, file);
   report.sections.forEach((section, index) => {
+    const empty = !section.study && !section.archived && section.motivation.length === 0 &&
+      section.method.length === 0 && section.comments.length === 0;
+    if (empty) {
+      throw new InputError(`${file}: invalid configuration\n  - sections[${index}] (${section.title}): ` +
+        'has no study, archived results, motivation, method or comments');
+    }
     if (section.study && section.archived) {
       throw new InputError(`${file}: invalid configuration\n  - sections[${index}]: ` +
         'names both `study` and `archived`; a section shows one study, live or archived');

@@ -99,3 +99,79 @@ test('missing input file names config', async () => {
   assert.match(stderr, /named by .*content\/x\/rates\.yaml, study rates/);
   await assertUntouched(root);
 });
+
+test('reserved study name is rejected', async () => {
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', '    study: rates.yaml'),
+    { 'rates.yaml': 'kind: hlt-rates\nname: inputs\nrates: rates_hz.yaml\n', 'rates_hz.yaml': 'paths: []\n' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /rates\.yaml: the study name inputs is reserved/);
+  await assertUntouched(root);
+});
+
+test('input that is a folder is named', async () => {
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', '    study: rates.yaml'),
+    { 'rates.yaml': 'kind: hlt-rates\nname: rates\nrates: .\n' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /input .*content\/x is a folder, not a file/);
+  assert.match(stderr, /named by .*rates\.yaml, study rates/);
+  await assertUntouched(root);
+});
+
+test('archived JSON syntax error names file', async () => {
+  const section = '    archived: auc.json\n    kind: cut-importance';
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', section),
+    { 'auc.json': '{"steps": [1, }' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /content\/x\/auc\.json: invalid JSON/);
+  assert.doesNotMatch(stderr, /\n\s+at /);
+  await assertUntouched(root);
+});
+
+test('live section with kind is rejected', async () => {
+  const section = '    study: rates.yaml\n    kind: cut-importance';
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', section),
+    { 'rates.yaml': 'kind: hlt-rates\nname: rates\n' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /`kind` and `name` belong to archived sections/);
+  await assertUntouched(root);
+});
+
+test('study config without kind says so', async () => {
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]', '    study: study.yaml'),
+    { 'study.yaml': 'name: s\n' });
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /study\.yaml: invalid configuration\n  - kind: missing \(required\)/);
+  await assertUntouched(root);
+});
+
+test('empty report file and blank title', async () => {
+  const empty = await rootWith('');
+  const first = await runReport(['--root', empty]);
+  assert.equal(first.code, 1);
+  assert.match(first.stderr, /report\.yaml: the file is empty/);
+
+  const blank = await rootWith(validReport.replace('title: Text only', 'title: "   "'));
+  const second = await runReport(['--root', blank]);
+  assert.equal(second.code, 1);
+  assert.match(second.stderr, /sections\[0\]\.title: must not be blank/);
+});
+
+test('section without content is rejected', async () => {
+  const root = await rootWith(validReport.replace('    motivation: [A bullet]\n', ''));
+  const { code, stderr } = await runReport(['--root', root]);
+  assert.equal(code, 1);
+  assert.match(stderr, /sections\[0\] \(Text only\): has no study, archived results, motivation/);
+});
+
+test('invalid backend is rejected at start', async () => {
+  const root = await rootWith(validReport);
+  const { code, stderr } = await runReport(['--root', root, '--backend', 'cuda']);
+  assert.equal(code, 2);
+  assert.match(stderr, /invalid --backend cuda: expected auto, tensorflow, wasm/);
+  await assertUntouched(root);
+});
