@@ -205,10 +205,11 @@ export interface HtBin {
   high: number | null;
 }
 
-/** Turns the HT edges into bins. Raises when the edges do not increase. */
+/** Turns the HT edges into bins. Raises when the edges are not finite or do not increase. */
 export function htBins(ht: PhotonJetsConfig['ht']): HtBin[] {
   const { edges, open_ended: openEnded } = ht;
   edges.forEach((edge, i) => {
+    checkFinite(edge, `ht.edges[${i}]`);
     if (i > 0 && !(edge > edges[i - 1])) {
       throw new RangeError(`ht.edges must increase strictly, but [${i - 1}] = ${edges[i - 1]} `
         + `and [${i}] = ${edge}`);
@@ -223,12 +224,34 @@ export function htBins(ht: PhotonJetsConfig['ht']): HtBin[] {
   return bins;
 }
 
-/** Returns the delta-R bin edges the config describes. */
+/**
+ * Returns the delta-R bin edges the config describes. Raises a RangeError naming the
+ * `delta_r` keys when the edges are not finite or do not increase strictly.
+ */
 export function deltaREdges(axis: PhotonJetsConfig['delta_r']): number[] {
-  if (axis.edges) return axis.edges;
+  if (axis.edges) {
+    axis.edges.forEach((edge, i) => {
+      checkFinite(edge, `delta_r.edges[${i}]`);
+      if (i > 0 && !(edge > axis.edges![i - 1])) {
+        throw new RangeError(`delta_r.edges must increase strictly, but delta_r.edges[${i - 1}] `
+          + `= ${axis.edges![i - 1]} and delta_r.edges[${i}] = ${edge}`);
+      }
+    });
+    return axis.edges;
+  }
   const { bins = 1, low = 0, high = 1 } = axis;
+  checkFinite(low, 'delta_r.low');
+  checkFinite(high, 'delta_r.high');
+  if (!(low < high)) {
+    throw new RangeError(`delta_r.low = ${low} must be below delta_r.high = ${high}: `
+      + `the ${bins} bins run from low up to high`);
+  }
   return Array.from({ length: bins + 1 },
     (_, i) => (i === bins ? high : low + ((high - low) * i) / bins));
+}
+
+function checkFinite(value: number, key: string): void {
+  if (!Number.isFinite(value)) throw new RangeError(`${key} = ${value}: expected a finite number`);
 }
 
 /** Formats an HT bin for titles: `100 ≤ HT < 200 GeV` or `HT ≥ 600 GeV`. */

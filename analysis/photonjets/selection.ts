@@ -1,4 +1,5 @@
 import { InputError } from '../core/errors.ts';
+import { closestNames } from '../io/names.ts';
 import type { Jagged } from '../io/events.ts';
 import { isJagged } from '../io/events.ts';
 import { deltaR } from '../physics/fourvector.ts';
@@ -38,7 +39,8 @@ const GEN_ISOLATED_PHOTON = ['GenIsolatedPhoton_pt', 'GenIsolatedPhoton_eta',
 
 /**
  * Chooses the HT and GEN-photon sources for a file from its branches, and lists what the
- * selection reads. Raises an InputError naming the file and every missing branch.
+ * selection reads. Raises an InputError naming the file and every missing branch, with the
+ * config key that asked for it, where one did, and the closest branches of the tree.
  */
 export function planFile(file: string, tree: string, available: ReadonlySet<string>,
   config: PhotonJetsConfig, set: SampleSetConfig): FilePlan {
@@ -49,24 +51,35 @@ export function planFile(file: string, tree: string, available: ReadonlySet<stri
     ? (GEN_ISOLATED_PHOTON.every((b) => available.has(b)) ? 'GenIsolatedPhoton' : 'GenPart')
     : config.gen_photon.source;
 
-  const branches = [
-    'genWeight',
-    'Photon_pt', 'Photon_eta', 'Photon_phi',
-    'Jet_pt', 'Jet_eta', 'Jet_phi',
-    'GenJet_pt', 'GenJet_eta', 'GenJet_phi',
-    ...(config.photon.id ? [config.photon.id.branch] : []),
-    ...(config.jet.id ? [config.jet.id.branch] : []),
-    ...(htSource === 'LHE_HT' ? ['LHE_HT'] : []),
-    ...(genPhotonSource === 'GenPart' || set.generator_cut ? GEN_PART : []),
-    ...(genPhotonSource === 'GenIsolatedPhoton' ? GEN_ISOLATED_PHOTON : []),
-  ];
-  const unique = [...new Set(branches)];
-  const missing = unique.filter((branch) => !available.has(branch));
-  if (missing.length > 0) {
-    throw new InputError(`${file}: tree "${tree}" lacks the branches that the photon+jets `
-      + `selection needs: ${missing.join(', ')}`);
+  const generatorCut = `read for sets[${config.sets.indexOf(set)}].generator_cut`;
+  const genPhoton = config.gen_photon.source === 'auto'
+    ? null : `read for gen_photon.source: ${genPhotonSource}`;
+  // Each branch maps to a phrase naming the config key that made the selection read it,
+  // or to null for a branch that it always reads.
+  const needed = new Map<string, string | null>();
+  const need = (branches: string[], reason: string | null) => {
+    for (const branch of branches) if (!needed.get(branch)) needed.set(branch, reason);
+  };
+  need(['genWeight', 'Photon_pt', 'Photon_eta', 'Photon_phi', 'Jet_pt', 'Jet_eta', 'Jet_phi',
+    'GenJet_pt', 'GenJet_eta', 'GenJet_phi'], null);
+  if (config.photon.id) need([config.photon.id.branch], 'named by photon.id.branch');
+  if (config.jet.id) need([config.jet.id.branch], 'named by jet.id.branch');
+  if (htSource === 'LHE_HT') {
+    need(['LHE_HT'], config.ht.source === 'auto' ? null : 'read for ht.source: LHE_HT');
   }
-  return { htSource, genPhotonSource, branches: unique };
+  if (set.generator_cut) need(GEN_PART, generatorCut);
+  if (genPhotonSource === 'GenPart') need(GEN_PART, genPhoton);
+  if (genPhotonSource === 'GenIsolatedPhoton') need(GEN_ISOLATED_PHOTON, genPhoton);
+
+  const missing = [...needed].filter(([branch]) => !available.has(branch));
+  if (missing.length > 0) {
+    const lines = missing.map(([branch, reason]) => `  - ${branch}`
+      + `${reason ? `, ${reason}` : ''} (${closestNames(branch, available)})`);
+    throw new InputError(`${file}: tree "${tree}" lacks ${missing.length} `
+      + `branch${missing.length > 1 ? 'es' : ''} that the photon+jets selection reads:\n`
+      + lines.join('\n'));
+  }
+  return { htSource, genPhotonSource, branches: [...needed.keys()] };
 }
 
 /** Names of the cut-flow steps, in order; the HT-bin rows follow the last one. */

@@ -20,14 +20,22 @@ export const photonJetsDeltaR: Study<PhotonJetsConfig, PhotonJetsResult> = {
   resultSchema,
   inputs: (config, context) => listInputs(config, context),
   run: async (config, context) => {
+    // Errors name the study and its config, because a job's own message names only the
+    // sample, the files and the config keys.
+    const where = `photon+jets study ${context.study} (${context.configFile})`;
     // Bad HT or delta-R edges are reported before any job starts.
     try {
       htBins(config.ht);
       Histogram.variable(deltaREdges(config.delta_r));
     } catch (error) {
-      throw new InputError(`${context.configFile}: ${(error as Error).message}`);
+      throw new InputError(`${where}: ${(error as Error).message}`);
     }
-    return runStudy(config, context);
+    try {
+      return await runStudy(config, context);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(`${where}: ${error.message}`, { cause: error });
+    }
   },
   present: (result, context) => presentResult(result, context),
 };

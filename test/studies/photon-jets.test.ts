@@ -149,8 +149,22 @@ test('missing branches named', async () => {
   const config = makeConfig({ ht: { source: 'LHE_HT' }, photon: { id: { branch: 'Photon_idX' } } });
   await assert.rejects(runJob({ config, set: 0, sample: 0, files: [GJET] }, quiet), (error) => {
     assert.ok(error instanceof InputError);
-    assert.match(error.message, /GJet_v11_Skim\.root/);
-    assert.match(error.message, /Photon_idX, LHE_HT/);
+    const [first, ...lines] = error.message.split('\n');
+    assert.match(first, /GJet_v11_Skim\.root: tree "Events" lacks 2 branches that the photon/);
+    assert.match(lines[0], /^ {2}- Photon_idX, named by photon\.id\.branch \(closest existing: /);
+    assert.match(lines[1], /^ {2}- LHE_HT, read for ht\.source: LHE_HT \(closest existing: /);
+    assert.equal(lines.length, 2);
+    return true;
+  });
+});
+
+test('mistyped ID branch: closest names', async () => {
+  const config = makeConfig({ photon: { id: { branch: 'Photon_mvaID_WP8', min: 1 } } });
+  await assert.rejects(runJob({ config, set: 0, sample: 0, files: [GJET] }, quiet), (error) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /lacks 1 branch that the photon\+jets selection reads:\n/);
+    assert.match(error.message, new RegExp('  - Photon_mvaID_WP8, named by photon\\.id\\.branch '
+      + '\\(closest existing: Photon_mvaID_WP80, Photon_mvaID_WP90, '));
     return true;
   });
 });
@@ -169,7 +183,16 @@ test('file plan picks sources', () => {
   assert.equal(rich.htSource, 'LHE_HT');
   assert.equal(rich.genPhotonSource, 'GenIsolatedPhoton');
   assert.throws(() => planFile('c.root', 'Events', new Set(base.slice(1)), config, config.sets[0]),
-    /c\.root: tree "Events" lacks .*: genWeight$/);
+    /c\.root: tree "Events" lacks 1 branch .*:\n {2}- genWeight \(closest existing: .*\)$/);
+
+  const noGen = new Set(base.filter((branch) => !branch.startsWith('GenPart_')));
+  assert.throws(() => planFile('d.root', 'Events', noGen, config, config.sets[1]),
+    /lacks 6 branches .*\n {2}- GenPart_pt, read for sets\[1\]\.generator_cut \(/);
+  assert.throws(() => planFile('d.root', 'Events', noGen, config, config.sets[0]),
+    /lacks 6 branches .*\n {2}- GenPart_pt \(closest existing: /);
+  const isolated = makeConfig({ gen_photon: { source: 'GenIsolatedPhoton' } });
+  assert.throws(() => planFile('e.root', 'Events', new Set(base), isolated, isolated.sets[0]),
+    /\n {2}- GenIsolatedPhoton_pt, read for gen_photon\.source: GenIsolatedPhoton \(/);
 });
 
 function contextFor(configFile: string): StudyContext {
@@ -185,6 +208,42 @@ function contextFor(configFile: string): StudyContext {
     dependency: () => { throw new Error('no dependencies'); },
   };
 }
+
+test('study error names study and config', async () => {
+  const configFile = join(demo, 'photon_jets.yaml');
+  const config = makeConfig({ photon: { id: { branch: 'Photon_mvaID_WP8', min: 1 } } });
+  await assert.rejects(photonJetsDeltaR.run(config, contextFor(configFile)), (error) => {
+    assert.ok(error instanceof InputError);
+    assert.ok(error.message.startsWith(`photon+jets study photon-jets-dr (${configFile}): `),
+      error.message);
+    assert.match(error.message, /standard \/ GJet, files 1-1 of 1: .*GJet_v11_Skim\.root: /);
+    assert.match(error.message, /Photon_mvaID_WP8, named by photon\.id\.branch/);
+    return true;
+  });
+});
+
+test('delta-R axis errors name keys', async () => {
+  const configFile = join(demo, 'photon_jets.yaml');
+  const cases = [
+    { delta_r: { bins: 10, low: 5, high: 0 },
+      message: 'delta_r.low = 5 must be below delta_r.high = 0: the 10 bins run from low up to high' },
+    { delta_r: { bins: 4, low: 1, high: 1 },
+      message: 'delta_r.low = 1 must be below delta_r.high = 1: the 4 bins run from low up to high' },
+    { delta_r: { edges: [0, 2, 1.5] },
+      message: 'delta_r.edges must increase strictly, but delta_r.edges[1] = 2 and '
+        + 'delta_r.edges[2] = 1.5' },
+    { delta_r: { edges: [0, Infinity] },
+      message: 'delta_r.edges[1] = Infinity: expected a finite number' },
+  ];
+  for (const { delta_r: axis, message } of cases) {
+    const config = makeConfig({ delta_r: axis });
+    await assert.rejects(photonJetsDeltaR.run(config, contextFor(configFile)), (error) => {
+      assert.ok(error instanceof InputError);
+      assert.equal(error.message, `photon+jets study photon-jets-dr (${configFile}): ${message}`);
+      return true;
+    });
+  }
+});
 
 /** Lists every number in a JSON-like value that is not finite, with its path. */
 function nonFinite(value: unknown, path = ''): string[] {
