@@ -5,7 +5,9 @@ import { writeFileAtomic } from '../core/files.ts';
 import type { Logger } from '../core/log.ts';
 import { fetchRatesCheck } from './fetch-rates.ts';
 import { OmsClient } from './oms-client.ts';
-import { checkRatesFile, formatRatesFile, loadRatesFile, type RatesFile } from './rates-file.ts';
+import {
+  checkRatesFile, formatRatesFile, isCalendarDate, loadRatesFile, type RatesFile,
+} from './rates-file.ts';
 
 export const DEFAULT_BASE_URL = 'https://cmsoms.cern.ch/agg/api/v1';
 export const TOKEN_VARIABLE = 'OMS_TOKEN';
@@ -79,7 +81,9 @@ export async function runFetchRates(argv: string[], options: FetchCommandOptions
     log,
   });
 
+  // The file to append to is read and its check dates compared before any request.
   const previous = args.append ? await readPrevious(args.out) : undefined;
+  if (previous) checkNewDate(previous.rates, args.checked, args.out);
   const fetched = await fetchRatesCheck(client, {
     runs: args.runs,
     patterns: args.patterns,
@@ -138,6 +142,7 @@ function parseArguments(argv: string[], today: string): ParsedArguments {
   const runs = values.runs.split(',').map((text) => parseCount(text.trim(), '--runs'));
   const checked = values.checked ?? today;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(checked)) throw usage(`--checked ${checked}: expected YYYY-MM-DD`);
+  if (!isCalendarDate(checked)) throw usage(`--checked ${checked}: invalid date (no such day)`);
   const baseUrl = values['base-url'] ?? DEFAULT_BASE_URL;
   if (!/^https?:\/\//.test(baseUrl)) throw usage(`--base-url ${baseUrl}: expected an http:// or https:// URL`);
   return {
@@ -228,6 +233,13 @@ async function readPrevious(file: string): Promise<{ rates: RatesFile; comment?:
   return { rates, comment };
 }
 
+function checkNewDate(previous: RatesFile, checked: string, file: string): void {
+  if (previous.checks.some((existing) => existing.checked === checked)) {
+    throw new InputError(`--append: ${file} already has a check on ${checked}; `
+      + 'give another --checked date');
+  }
+}
+
 function appendCheck(previous: RatesFile, fetched: RatesFile, file: string): RatesFile {
   const check = fetched.checks[0];
   const samePaths = previous.paths.length === fetched.paths.length
@@ -235,9 +247,6 @@ function appendCheck(previous: RatesFile, fetched: RatesFile, file: string): Rat
   if (!samePaths) {
     throw new InputError(`--append: ${file} lists paths ${previous.paths.join(', ')} but the patterns `
       + `matched ${fetched.paths.join(', ')}; every check of a rates file has the same paths`);
-  }
-  if (previous.checks.some((existing) => existing.checked === check.checked)) {
-    throw new InputError(`--append: ${file} already has a check on ${check.checked}; give another --checked date`);
   }
   const ordered = Object.fromEntries(previous.paths.map((path) => [path, check.rates_hz[path]]));
   return { paths: previous.paths, checks: [...previous.checks, { ...check, rates_hz: ordered }] };

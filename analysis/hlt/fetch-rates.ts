@@ -1,6 +1,8 @@
 import type { Logger } from '../core/log.ts';
 import { InputError } from '../core/errors.ts';
-import { OmsError, type OmsClient, type OmsQuery } from './oms-client.ts';
+import {
+  OmsError, type OmsClient, type OmsQuery, type OmsRow,
+} from './oms-client.ts';
 import type { RatesCheck, RunInfo } from './rates-file.ts';
 
 /** Request for one check: the runs, and patterns of the paths to fetch in each. */
@@ -67,9 +69,14 @@ async function fetchMenu(client: OmsClient, run: number): Promise<Map<string, st
   const query: OmsQuery = { filters: [['run_number', 'EQ', run]], fields: ['path_name'] };
   const rows = await client.fetchAll('hltpathinfo', query);
   const menu = new Map<string, string>();
-  for (const row of rows) {
-    if (typeof row.path_name === 'string') menu.set(stripVersion(row.path_name), row.path_name);
-  }
+  rows.forEach((row, index) => {
+    if (typeof row.path_name !== 'string') {
+      const url = queryUrl(client, 'hltpathinfo', query);
+      throw new OmsError(`run ${run}: path_name ${describeValue(row.path_name)} is not a string `
+        + `(GET ${url}: HTTP 200, row ${index + 1} of ${rows.length})`, url, 200);
+    }
+    menu.set(stripVersion(row.path_name), row.path_name);
+  });
   if (menu.size === 0) {
     throw emptyAnswer(client, 'hltpathinfo', query, `no HLT paths for run ${run}; is the run number right?`);
   }
@@ -102,11 +109,8 @@ function selectPaths(patterns: string[], runs: number[], menus: Map<number, Map<
 async function fetchFill(client: OmsClient, run: number): Promise<number> {
   const query: OmsQuery = { filters: [['run_number', 'EQ', run]], fields: ['run_number', 'fill_number'] };
   const rows = await client.fetchAll('runs', query);
-  const fill = rows[0]?.fill_number;
-  if (typeof fill !== 'number') {
-    throw emptyAnswer(client, 'runs', query, rows.length ? `run ${run} has no fill_number` : `run ${run} not found`);
-  }
-  return fill;
+  if (rows.length === 0) throw emptyAnswer(client, 'runs', query, `run ${run} not found`);
+  return readNumbers(client, 'runs', query, rows, 'fill_number', () => `run ${run}`)[0];
 }
 
 /**
@@ -118,9 +122,9 @@ async function fetchPileup(client: OmsClient, run: number, range?: [number, numb
   const filters: OmsQuery['filters'] = [['run_number', 'EQ', run]];
   if (range) filters.push(['lumisection_number', 'GE', range[0]], ['lumisection_number', 'LE', range[1]]);
   const query: OmsQuery = { filters, fields: ['lumisection_number', 'pileup'] };
-  const values = (await client.fetchAll('lumisections', query))
-    .map((row) => row.pileup)
-    .filter((value): value is number => typeof value === 'number');
+  const rows = await client.fetchAll('lumisections', query);
+  const values = readNumbers(client, 'lumisections', query, rows, 'pileup',
+    (row) => `run ${run}, lumisection ${describeValue(row.lumisection_number)}`);
   if (values.length === 0) {
     throw emptyAnswer(client, 'lumisections', query, `no pile-up for run ${run}${describeRange(range)}`);
   }
@@ -143,17 +147,48 @@ async function fetchRate(client: OmsClient, run: number, path: string, range?: [
     fields: ['path_name', 'first_lumisection_number', 'last_lumisection_number', 'rate'],
     extra: { 'group[granularity]': range ? 'lumisection' : 'run' },
   };
-  const values = (await client.fetchAll('hltpathrates', query))
-    .map((row) => row.rate)
-    .filter((value): value is number => typeof value === 'number');
+  const rows = await client.fetchAll('hltpathrates', query);
+  const values = readNumbers(client, 'hltpathrates', query, rows, 'rate', (row) => {
+    const first = row.first_lumisection_number;
+    const last = row.last_lumisection_number;
+    const lumisections = first === undefined ? ''
+      : first === last ? `, lumisection ${describeValue(first)}`
+        : `, lumisections ${describeValue(first)}-${describeValue(last)}`;
+    return `${path} in run ${run}${lumisections}`;
+  });
   if (values.length === 0) {
     throw emptyAnswer(client, 'hltpathrates', query, `no rate of ${path} in run ${run}${describeRange(range)}`);
   }
   return mean(values);
 }
 
+/**
+ * Reads the numeric attribute `field` of every row. A row whose value is null, a string or
+ * anything else but a finite number raises an OmsError naming the row, rather than being
+ * left out of an average.
+ */
+function readNumbers(client: OmsClient, resource: string, query: OmsQuery, rows: OmsRow[],
+  field: string, describeRow: (row: OmsRow) => string): number[] {
+  return rows.map((row, index) => {
+    const value = row[field];
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    const url = queryUrl(client, resource, query);
+    throw new OmsError(`${describeRow(row)}: ${field} ${describeValue(value)} is not a number `
+      + `(GET ${url}: HTTP 200, row ${index + 1} of ${rows.length})`, url, 200);
+  });
+}
+
+/** Formats a value from a response as JSON does, with `missing` for an absent one. */
+function describeValue(value: unknown): string {
+  return value === undefined ? 'missing' : JSON.stringify(value);
+}
+
+function queryUrl(client: OmsClient, resource: string, query: OmsQuery): string {
+  return client.url(resource, query, 0, 1).replace(/&page\[offset\]=0&page\[limit\]=1$/, '');
+}
+
 function emptyAnswer(client: OmsClient, resource: string, query: OmsQuery, what: string): OmsError {
-  const url = client.url(resource, query, 0, 1).replace(/&page\[offset\]=0&page\[limit\]=1$/, '');
+  const url = queryUrl(client, resource, query);
   return new OmsError(`${what} (GET ${url}: HTTP 200, empty result)`, url, 200);
 }
 
@@ -171,10 +206,15 @@ function describeRange(range?: [number, number]): string {
 }
 
 function mean(values: number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
+  const sum = values.reduce((total, value) => total + value, 0);
+  if (Number.isFinite(sum)) return sum / values.length;
+  // The sum of values near Number.MAX_VALUE overflows, but a running mean does not.
+  return values.reduce((average, value, i) => average + (value - average) / (i + 1), 0);
 }
 
+/** Rounds to `digits` decimals; a value too large to scale is already exact to them. */
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
+  const scaled = value * scale;
+  return Number.isFinite(scaled) ? Math.round(scaled) / scale : value;
 }

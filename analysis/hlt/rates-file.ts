@@ -100,6 +100,13 @@ export function checkRatesFile(document: unknown, file: string): RatesFile {
   return rates;
 }
 
+/** Tells whether `text` is a YYYY-MM-DD date that exists in the calendar (no 2026-02-31). */
+export function isCalendarDate(text: string): boolean {
+  if (!new RegExp(DATE).test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
 // A YAML 1.1 reader turns `checked: 2022-08-25` into a Date; accept that too.
 function normaliseDates(document: unknown): unknown {
   const checks = (document as { checks?: unknown })?.checks;
@@ -113,8 +120,14 @@ function normaliseDates(document: unknown): unknown {
 
 function checkCheck(check: RatesCheck, index: number, paths: string[], file: string): void {
   const where = `${file}: check ${check.checked} (checks[${index}])`;
+  if (!isCalendarDate(check.checked)) {
+    throw new InputError(`${where}: checked: invalid date ${check.checked} (no such day)`);
+  }
   checkUnique(check.runs.map((run) => String(run.run)), (run) => `${where}: run ${run} is listed twice`);
   for (const run of check.runs) {
+    if (!Number.isFinite(run.pu)) {
+      throw new InputError(`${where}, run ${run.run}: pile-up pu ${run.pu} is not a finite number`);
+    }
     const range = run.lumisections;
     if (range && range[0] > range[1]) {
       throw new InputError(`${where}, run ${run.run}: lumisections [${range[0]}, ${range[1]}]: `
@@ -149,8 +162,13 @@ function checkRates(check: RatesCheck, path: string, where: string): void {
     if (rate === null || rate === undefined) {
       throw new InputError(`${where}, path ${path}, run ${runs[i]}: no rate`);
     }
-    if (typeof rate !== 'number' || !Number.isFinite(rate)) {
+    if (typeof rate !== 'number') {
       throw new InputError(`${where}, path ${path}, run ${runs[i]}: rate ${JSON.stringify(rate)} is not a number`);
+    }
+    // String() rather than JSON.stringify(), which writes NaN and Infinity as null.
+    if (!Number.isFinite(rate)) {
+      throw new InputError(`${where}, path ${path}, run ${runs[i]}: `
+        + `rate ${String(rate)} is not a finite number`);
     }
     if (rate < 0) {
       throw new InputError(`${where}, path ${path}, run ${runs[i]}: negative rate ${rate} Hz`);

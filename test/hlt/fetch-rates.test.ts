@@ -208,6 +208,64 @@ test('fetch on empty rates names path and range', async () => {
     /no pile-up for run 357329, lumisections 400-410/);
 });
 
+/** Builds a one-page JSON:API body with the given rows as attributes. */
+function rowsBody(resource: string, rows: Array<Record<string, unknown>>): string {
+  return JSON.stringify({
+    data: rows.map((attributes, i) => ({ id: String(i), type: resource, attributes })),
+    links: { next: null },
+  });
+}
+
+test('fetch names an invalid pile-up row', async () => {
+  await writeFile(out, PREVIOUS);
+  const cases: Array<[unknown, string]> = [['forty', '"forty"'], [null, 'null'], ['47.5', '"47.5"']];
+  for (const [pileup, shown] of cases) {
+    oms.fault = (request) => (request.resource === 'lumisections'
+      ? { status: 200, body: rowsBody('lumisections', [
+        { lumisection_number: 250, pileup: 50 }, { lumisection_number: 251, pileup }]) }
+      : undefined);
+    await assert.rejects(fetchRates(['--runs', '357329', '--paths', PHOTON, '--lumisections', '250-290']),
+      new RegExp(`: run 357329, lumisection 251: pileup ${shown} is not a number `
+        + '\\(GET .*/lumisections\\?.*: HTTP 200, row 2 of 2\\)$'));
+  }
+  await assertUntouched();
+});
+
+test('fetch names an invalid rate row', async () => {
+  await writeFile(out, PREVIOUS);
+  const cases: Array<[Record<string, unknown>, RegExp]> = [
+    [{ path_name: `${PHOTON}_v6`, first_lumisection_number: 250, last_lumisection_number: 250,
+      rate: '12' }, new RegExp(`: ${PHOTON}_v6 in run 357329, lumisection 250: rate "12" is not`)],
+    [{ path_name: `${PHOTON}_v6`, rate: null },
+      new RegExp(`: ${PHOTON}_v6 in run 357329: rate null is not a number .*row 1 of 1\\)$`)],
+  ];
+  for (const [row, message] of cases) {
+    oms.fault = (request) => (request.resource === 'hltpathrates'
+      ? { status: 200, body: rowsBody('hltpathrates', [row]) } : undefined);
+    await assert.rejects(fetchRates(['--runs', '357329', '--paths', PHOTON]), message);
+  }
+  await assertUntouched();
+});
+
+test('fetch keeps a rate near the double maximum', async () => {
+  const huge = Number.MAX_VALUE;
+  oms.fault = (request) => (request.resource === 'hltpathrates'
+    ? { status: 200, body: rowsBody('hltpathrates', [
+      { path_name: `${PHOTON}_v6`, rate: huge }, { path_name: `${PHOTON}_v6`, rate: huge }]) }
+    : undefined);
+  await fetchRates(['--runs', '357329', '--paths', PHOTON, '--checked', '2022-09-01']);
+  const check = (await loadRatesFile(out)).checks[0];
+  assert.deepEqual(check.rates_hz[PHOTON], [huge], 'neither the mean nor the rounding overflows');
+});
+
+test('fetch names an invalid fill', async () => {
+  oms.fault = (request) => (request.resource === 'runs'
+    ? { status: 200, body: rowsBody('runs', [{ run_number: 357329, fill_number: null }]) }
+    : undefined);
+  await assert.rejects(fetchRates(['--runs', '357329', '--paths', PHOTON]),
+    /: run 357329: fill_number null is not a number \(GET .*\/runs\?.*: HTTP 200, row 1 of 1\)$/);
+});
+
 test('fetch times out and retries', async () => {
   await writeFile(out, PREVIOUS);
   const lines: string[] = [];
@@ -256,6 +314,15 @@ test('fetch append rejects other paths', async () => {
   await assert.rejects(fetchRates([...AUGUST_ARGS, '--append']), /already has a check on 2022-08-25/);
 });
 
+test('fetch append date clash sends nothing', async () => {
+  const previous = await readFile(join(root, 'content/2022-08/hlt_rates.yaml'), 'utf8');
+  await writeFile(out, previous);
+  await assert.rejects(fetchRates([...AUGUST_ARGS.slice(0, -1), '2022-07-28', '--append']),
+    /: --append: .*rates\.yaml already has a check on 2022-07-28; give another --checked date$/);
+  assert.equal(oms.requests.length, 0, 'the clash is found before any request');
+  assert.equal(await readFile(out, 'utf8'), previous);
+});
+
 test('fetch checks its arguments', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['--paths', PHOTON], /--runs is required/],
@@ -264,6 +331,9 @@ test('fetch checks its arguments', async () => {
     [['--runs', '1,2', '--paths', PHOTON, '--lumisections', '1-2,3-4,5-6'], /3 ranges for 2 runs/],
     [['--runs', '1', '--paths', PHOTON, '--lumisections', '9-3'], /expected 1 <= FIRST <= LAST/],
     [['--runs', '1', '--paths', PHOTON, '--checked', '25.08.2022'], /--checked 25\.08\.2022: expected YYYY-MM-DD/],
+    [['--runs', '1', '--paths', PHOTON, '--checked', '2026-02-31'],
+      /--checked 2026-02-31: invalid date \(no such day\)/],
+    [['--runs', '1', '--paths', PHOTON, '--checked', '2022-09-00'], /--checked 2022-09-00: invalid date/],
     [['--runs', '1', 'stray'], /unexpected argument stray/],
   ];
   for (const [args, message] of cases) {

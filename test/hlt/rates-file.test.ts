@@ -70,6 +70,36 @@ test('rates file rejects a text rate', () => {
   assertRejected(document, /run 356323: rate "n\/a" is not a number/);
 });
 
+test('rates file rejects NaN and Infinity', () => {
+  // YAML writes these as .nan and .inf, and 1e400 overflows to Infinity when parsed.
+  const cases: Array<[string, string]> = [['.nan', 'NaN'], ['.inf', 'Infinity'],
+    ['-.inf', '-Infinity'], ['1e400', 'Infinity']];
+  for (const [written, shown] of cases) {
+    const text = readFileSync(RATES, 'utf8')
+      .replace(`${PHOTON}: [23.78, 24.07,`, `${PHOTON}: [23.78, ${written},`);
+    assertRejected(parse(text), new RegExp(`check 2022-07-28 \\(checks\\[0\\]\\), path ${PHOTON}, `
+      + `run 356321: rate ${shown} is not a finite number$`));
+  }
+});
+
+test('rates file rejects infinite pile-up', () => {
+  const document = original();
+  document.checks[1].runs[1].pu = Infinity;
+  assertRejected(document, /check 2022-08-25 \(checks\[1\]\), run 357542: pile-up pu Infinity is not a finite number/);
+});
+
+test('rates file rejects impossible dates', () => {
+  for (const date of ['2022-02-29', '2022-08-32', '2022-13-01', '2022-04-31']) {
+    const document = original();
+    document.checks[1].checked = date;
+    assertRejected(document, new RegExp(`check ${date} \\(checks\\[1\\]\\): checked: invalid date ${date} `
+      + '\\(no such day\\)'));
+  }
+  const leap = original();
+  leap.checks[1].checked = '2024-02-29';
+  assert.equal(checkRatesFile(leap, 'rates.yaml').checks[1].checked, '2024-02-29');
+});
+
 test('rates file rejects an unlisted path', () => {
   const document = original();
   document.checks[1].rates_hz.HLT_IsoMu24 = [200, 210];
