@@ -68,9 +68,38 @@ async function select(request: BackendRequest, log?: (line: string) => void): Pr
     log?.('tfjs backend: wasm (requested)');
   }
   setWasmPaths(wasmFolder());
-  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to initialise');
-  await tf.ready();
+  await withoutProcessHandlers(async () => {
+    if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to initialise');
+    await tf.ready();
+  });
   return 'wasm';
+}
+
+const PROCESS_EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
+
+/**
+ * Runs `initialise` and then removes the `uncaughtException` and `unhandledRejection`
+ * handlers it added to `process`. The Emscripten runtime of tfjs-backend-wasm 4.22 adds
+ * handlers that rethrow the error from inside themselves, so Node reports any later
+ * uncaught error, of this program or of the library, as thrown at that line of the
+ * minified runtime: it prints about 30 kB of library source and exits with code 7 instead
+ * of 1. Without them Node prints the error and its stack and exits 1.
+ */
+async function withoutProcessHandlers(initialise: () => Promise<void>): Promise<void> {
+  // As a plain emitter, because `process`'s typed overloads take one event name each.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(PROCESS_EVENTS.map((event) => [event, emitter.listeners(event)]));
+  try {
+    await initialise();
+  } finally {
+    for (const event of PROCESS_EVENTS) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)!.includes(listener)) {
+          emitter.removeListener(event, listener as (...args: unknown[]) => void);
+        }
+      }
+    }
+  }
 }
 
 /** Imports tfjs-node, which registers the `tensorflow` backend; returns why it failed. */

@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { InputError } from '../core/errors.ts';
 import { tf } from './backend.ts';
 import type { Activation, DenseLayer, EvaluationSet, SavedNetwork } from './saved-model.ts';
 
@@ -84,12 +85,25 @@ function shuffle(array: Int32Array, random: Random): void {
   }
 }
 
-/** Per-event loss weights with mean 1, after class balancing. */
+/**
+ * Per-event loss weights with mean 1, after class balancing. A class present among the
+ * events must have weights summing to more than 0, because the balancing scales its
+ * events by the inverse of that sum. A class may be absent, as from a small validation set.
+ */
 function lossWeights(labels: Uint8Array, weights: Float64Array, indices: Int32Array,
-  classWeight: ModelConfig['classWeight']): Float32Array {
-  let signal = 0;
-  let background = 0;
-  for (const i of indices) if (labels[i]) signal += weights[i]; else background += weights[i];
+  classWeight: ModelConfig['classWeight'], subset: string): Float32Array {
+  const sums = [0, 0];
+  const counts = [0, 0];
+  for (const i of indices) {
+    const label = labels[i] ? 1 : 0;
+    sums[label] += weights[i];
+    counts[label] += 1;
+  }
+  const [background, signal] = sums;
+  if ((counts[1] > 0 && !(signal > 0)) || (counts[0] > 0 && !(background > 0))) {
+    throw new InputError(`the weights of the ${indices.length} ${subset} events sum to ${signal} ` +
+      `for signal and ${background} for background; each class needs a positive sum of weights`);
+  }
   const total = signal + background;
   const out = new Float32Array(indices.length);
   indices.forEach((event, k) => {
@@ -239,13 +253,14 @@ export async function trainNetwork(set: EventSet, units: string[], config: Model
   const validationIndices = order.slice(0, validationCount).sort();
   const trainingIndices = order.slice(validationCount).sort();
 
-  const tensors = (indices: Int32Array) => ({
+  const tensors = (indices: Int32Array, subset: string) => ({
     x: tf.tensor2d(gatherRows(scaled, width, indices), [indices.length, width]),
     y: tf.tensor2d(Float32Array.from(indices, (i) => set.labels[i]), [indices.length, 1]),
-    w: tf.tensor2d(lossWeights(set.labels, set.weights, indices, config.classWeight), [indices.length, 1]),
+    w: tf.tensor2d(lossWeights(set.labels, set.weights, indices, config.classWeight, subset),
+      [indices.length, 1]),
   });
-  const training = tensors(trainingIndices);
-  const validation = validationCount > 0 ? tensors(validationIndices) : undefined;
+  const training = tensors(trainingIndices, 'training');
+  const validation = validationCount > 0 ? tensors(validationIndices, 'validation') : undefined;
 
   const sizes = [width, ...config.hiddenLayers, 1];
   const parameters = initialParameters(sizes, randomStream(seed, 'init'));
@@ -292,6 +307,10 @@ export async function trainNetwork(set: EventSet, units: string[], config: Model
       }
       // Lets progress messages out between epochs.
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (best.weights.length === 0) {
+      throw new Error(`the loss was not finite in any of the ${trainingLoss.length} epochs ` +
+        `(last training loss ${trainingLoss.at(-1)}); look for extreme input values or weights`);
     }
     const layers = exportLayers(best.weights, sizes, config.activation);
     return {

@@ -7,7 +7,8 @@ import { rocCurve, areaUnderCurve, thinRoc, type RocPoints } from './auc.ts';
  * One training of the dense classifier as a job: reads the training and evaluation events
  * from disk, trains with the given seed, writes the network to `modelDir` and returns the
  * figures. Runs the same in a worker thread, in the main thread or from
- * `scripts/run-job.ts`.
+ * `scripts/run-job.ts`. Its errors do not name the training: the job pool prefixes them with
+ * the job's label.
  */
 export interface TrainingJobInput {
   backend: BackendRequest;
@@ -20,8 +21,6 @@ export interface TrainingJobInput {
   units: string[];
   model: ModelConfig;
   seed: number;
-  /** Names the training in errors, e.g. `Cut 3, seed 2`. */
-  label: string;
 }
 
 export interface EventCounts {
@@ -66,7 +65,8 @@ export async function runJob(input: TrainingJobInput,
     loadEvaluationSet(input.evaluationSet),
   ]);
   if (evaluation.inputs.join('\n') !== training.inputs.join('\n')) {
-    throw new Error(`${input.label}: training and evaluation sets have different inputs`);
+    throw new Error(`the training set (${input.trainingSet}) and the evaluation set ` +
+      `(${input.evaluationSet}) have different inputs`);
   }
 
   const outcome = await trainNetwork(training, input.units, input.model, input.seed,
@@ -75,7 +75,7 @@ export async function runJob(input: TrainingJobInput,
 
   const scores = predict(outcome.network, evaluation.features, evaluation.count);
   const curve = rocCurve({ scores, labels: evaluation.labels, weights: evaluation.weights },
-    `evaluation events of ${input.label}`);
+    'evaluation events');
   const trainingCounts = countEvents(training);
   return {
     backend,

@@ -6,6 +6,7 @@ import {
   denseLayer, predict, standardisation, trainNetwork, type EventSet, type ModelConfig,
 } from '../../analysis/learning/network.ts';
 import { rocAuc } from '../../analysis/learning/auc.ts';
+import { InputError } from '../../analysis/core/errors.ts';
 
 await initBackend('wasm');
 
@@ -82,6 +83,31 @@ test('early stopping ends training', async () => {
   const { outcome } = await trainedAuc(1, { epochs: 200, patience: 2, learningRate: 0.05 });
   assert.ok(outcome.epochs < 200, `${outcome.epochs} epochs`);
   assert.equal(outcome.epochs - outcome.bestEpoch, 2);
+});
+
+test('class with zero weight sum is an input error', async () => {
+  // Background (even events) weighted 0: the class balancing would divide by 0.
+  const weights = Float64Array.from(training.labels, (label) => label);
+  await assert.rejects(trainNetwork({ ...training, weights }, ['', '', '', ''], config, 1),
+    (error: Error) => {
+      assert.ok(error instanceof InputError, `${error.name}: ${error.message}`);
+      assert.match(error.message, /weights of the 600 training events sum to \d+ for signal and 0 for background/);
+      return true;
+    });
+});
+
+test('negative weights with positive sums train', async () => {
+  const weights = Float64Array.from({ length: training.count }, (_, i) => (i % 10 === 3 ? -0.5 : 1));
+  const outcome = await trainNetwork({ ...training, weights }, ['', '', '', ''], config, 1);
+  assert.ok(outcome.trainingLoss.every(Number.isFinite), outcome.trainingLoss.join(', '));
+  const scores = predict(outcome.network, evaluation.features, evaluation.count);
+  assert.ok(rocAuc({ scores, labels: evaluation.labels }) > 0.7);
+});
+
+test('loss never finite is an error, not a crash', async () => {
+  const features = training.features.map((value, i) => (i % 4 === 0 ? NaN : value));
+  await assert.rejects(trainNetwork({ ...training, features }, ['', '', '', ''], config, 1),
+    /the loss was not finite in any of the \d+ epochs/);
 });
 
 test('standardisation uses the training events', () => {
