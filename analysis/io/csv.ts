@@ -9,7 +9,8 @@ import type { Chunk } from './events.ts';
  * CSV event files: the first line that is neither blank nor a `#` comment is the header,
  * every later line one event of comma-separated numbers. Besides what `Number` accepts,
  * values may be `nan`, `inf`, `-inf` (any case) and `true`/`false` (as 1/0). Fields may be
- * wrapped in double quotes; quoted commas are not supported.
+ * wrapped in double quotes; quoted commas are not supported. A file must have at least one
+ * row after its header.
  */
 
 /** Reads the header of a CSV file. */
@@ -57,6 +58,8 @@ export async function* readCsvChunks(file: string, columns: string[], chunkSize:
     }
   }
   if (!header) throw new InputError(`${file}: CSV file has no header line`);
+  // A header alone is most often an output whose writer failed, not a sample without events.
+  if (firstEntry === 0 && length === 0) throw new InputError(`${file} has a header but no rows`);
   if (length > 0) yield flush();
 }
 
