@@ -79,8 +79,9 @@ const UNARY: Record<string, (a: number) => number> = {
 
 /**
  * Parses and checks an expression. `where` names its place for error messages, e.g.
- * `study cut_importance, preselection`; a syntax error adds the expression and the
- * column (1-based character position) where parsing failed.
+ * `study ci (/path/cut.yaml), preselection`: the study, its config file and the key. A
+ * syntax error adds the expression and the column (1-based character position) where
+ * parsing failed.
  */
 export function parseExpression(source: string, where: string): Expression {
   if (source.trim() === '') throw new InputError(`${where}: empty expression`);

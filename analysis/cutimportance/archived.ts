@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { validate } from '../core/config.ts';
-import { meanAndSpread, type CutImportanceResult } from './result.ts';
+import {
+  describeTrainingCount, meanAndSpread, rejectDuplicateNames, type CutImportanceResult,
+} from './result.ts';
 
 /**
  * The group's archived AUC table: the network, the base inputs, and per cut step the
@@ -69,6 +71,7 @@ const archivedSchema = {
  */
 export function importArchivedTable(document: unknown, source: string): CutImportanceResult {
   const table = validate<ArchivedTable>(archivedSchema, document, `${source} (archived AUC table)`);
+  rejectDuplicateNames(table.steps.map((step) => step.name), `${source} (archived AUC table)`);
   const inputs = [...table.base_inputs];
   const steps = table.steps.map((step) => {
     inputs.push(...step.adds);
@@ -97,12 +100,17 @@ export function importArchivedTable(document: unknown, source: string): CutImpor
     strategy: [
       // The count is stated from the table itself, so the header's own sentence on it goes.
       ...headerSentences(source).filter((sentence) => !/trainings per step/i.test(sentence)),
-      `${steps[0].trainings.length} trainings per step; AUC spread is the sample standard deviation`,
+      spreadLine(steps.map((step) => step.trainings.length)),
     ],
     baseInputs: [...table.base_inputs],
     steps,
     notTested: table.candidates_not_tested,
   };
+}
+
+function spreadLine(counts: number[]): string {
+  const single = counts.includes(1) ? ', none for a step with one training' : '';
+  return `${describeTrainingCount(counts)}; AUC spread is the sample standard deviation${single}`;
 }
 
 /** Sentences of the comment lines that open the file, or none when it cannot be read. */

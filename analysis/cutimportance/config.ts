@@ -74,6 +74,11 @@ export interface Variable {
   label: string;
 }
 
+/** Names the study in messages by its name and config file: `study ci (/path/cut.yaml)`. */
+export function describeStudy(config: { name: string }, configFile: string): string {
+  return `study ${config.name} (${configFile})`;
+}
+
 export function resolveVariable(variable: VariableConfig): Variable {
   if (typeof variable === 'string') return { name: variable, expression: variable, unit: '', label: variable };
   return {

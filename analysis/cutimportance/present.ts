@@ -1,6 +1,6 @@
 import type { PresentContext } from '../core/study.ts';
 import type { Block, Cell, Part, Presentation } from '../core/presentation.ts';
-import type { CutImportanceResult, StepResult } from './result.ts';
+import { describeTrainingCount, type CutImportanceResult, type StepResult } from './result.ts';
 
 const AUC_DIGITS = 4;
 
@@ -19,7 +19,7 @@ function aucTable(result: CutImportanceResult, id: string): Block {
     step.added.length > 0 ? step.added.join(', ') : '(base inputs)',
     ...Array.from({ length: trainings }, (_, t) => (step.trainings[t] ? auc(step.trainings[t].auc) : null)),
     auc(step.mean),
-    auc(step.std),
+    step.std === null ? null : auc(step.std),
   ]);
   return {
     kind: 'table',
@@ -28,14 +28,29 @@ function aucTable(result: CutImportanceResult, id: string): Block {
     header: [header],
     rows,
     labelColumns: 2,
-    caption: `Each step adds its variables to the inputs of the previous one, without cutting ` +
-      `on them. Spread: sample standard deviation of the ${trainings} trainings.`,
+    caption: 'Each step adds its variables to the inputs of the previous one, without cutting ' +
+      `on them. ${spreadSentence(result)}`,
   };
+}
+
+/** Says what the spread is, for the trainings per step that the result has. */
+function spreadSentence(result: CutImportanceResult): string {
+  const counts = result.steps.map((step) => step.trainings.length);
+  const least = Math.min(...counts);
+  const most = Math.max(...counts);
+  if (most === 1) return 'One training per step, so there is no spread (–).';
+  if (least === most) return `Spread: sample standard deviation of the ${most} trainings of each step.`;
+  const single = least === 1 ? '; – for a step with one training, which has no spread' : '';
+  return `Spread: sample standard deviation of the trainings of each step ` +
+    `(${describeTrainingCount(counts)})${single}.`;
 }
 
 function aucChart(result: CutImportanceResult, id: string, previous?: CutImportanceResult,
   previousReport?: string): Block {
-  const point = (step: StepResult) => ({ y: step.mean, yMin: step.mean - step.std, yMax: step.mean + step.std });
+  // A step with one training has no spread, so its error bar has zero length.
+  const point = (step: StepResult) => ({
+    y: step.mean, yMin: step.mean - (step.std ?? 0), yMax: step.mean + (step.std ?? 0),
+  });
   const datasets: Array<Record<string, unknown>> = [{
     label: previous ? 'this report' : 'mean of the trainings',
     data: result.steps.map(point),
@@ -71,7 +86,10 @@ function aucChart(result: CutImportanceResult, id: string, previous?: CutImporta
         },
       },
     },
-    caption: 'Error bars: sample standard deviation of the trainings of each step.',
+    caption: result.steps.every((step) => step.std === null)
+      ? 'One training per step, so there are no error bars.'
+      : 'Error bars: sample standard deviation of the trainings of each step' +
+        (result.steps.some((step) => step.std === null) ? ' (none for a step with one training).' : '.'),
   };
 }
 
@@ -145,6 +163,12 @@ function countsNote(result: CutImportanceResult): Block | undefined {
   };
 }
 
+/** A mean AUC with its spread as error, or without one for a step with one training. */
+function meanCell(step: StepResult): Cell {
+  return step.std === null ? { value: step.mean, digits: AUC_DIGITS }
+    : { value: step.mean, digits: AUC_DIGITS, error: step.std };
+}
+
 function comparisonTable(result: CutImportanceResult, previous: CutImportanceResult,
   previousReport: string, id: string): Block {
   const rows = result.steps.map((step) => {
@@ -153,8 +177,8 @@ function comparisonTable(result: CutImportanceResult, previous: CutImportanceRes
     return [
       step.name,
       step.added.join(', ') || '(base inputs)',
-      old ? { value: old.mean, digits: AUC_DIGITS, error: old.std } : null,
-      { value: step.mean, digits: AUC_DIGITS, error: step.std },
+      old ? meanCell(old) : null,
+      meanCell(step),
       shift === undefined ? null : { value: shift, digits: AUC_DIGITS },
     ] as Cell[];
   });

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors.ts';
 import type { EventCounts } from '../learning/training-job.ts';
 import type { RocPoints } from '../learning/auc.ts';
 
@@ -22,6 +23,18 @@ export interface CutImportanceResult {
   steps: StepResult[];
   /** Variables named as candidates but not tested. */
   notTested?: string[];
+  /** Events dropped for a NaN or infinite input or weight, with `non_finite: drop`. */
+  dropped?: { signal: DroppedEvents; background: DroppedEvents };
+}
+
+/** Selected events of one class dropped for NaN or infinite values. */
+export interface DroppedEvents {
+  events: number;
+  /**
+   * Dropped events per variable (or `weight`) that is NaN or infinite; an event with
+   * several such values counts under each of them.
+   */
+  byVariable: Record<string, number>;
 }
 
 export interface ModelSummary {
@@ -50,9 +63,12 @@ export interface StepResult {
   /** Folder, relative to the study's results folder, of the step's evaluation set. */
   evaluation?: string;
   trainings: TrainingResult[];
-  /** Mean and sample standard deviation (n - 1) of the trainings' AUCs. */
+  /**
+   * Mean and sample standard deviation (n - 1) of the trainings' AUCs; `std` is null for a
+   * step with one training, which has no spread.
+   */
   mean: number;
-  std: number;
+  std: number | null;
 }
 
 export interface TrainingResult {
@@ -69,15 +85,47 @@ export interface TrainingResult {
   roc?: RocPoints;
 }
 
-/** Mean and sample standard deviation; the spread of a single value is 0. */
-export function meanAndSpread(values: number[]): { mean: number; std: number } {
+/** Mean and sample standard deviation; a single value has no spread (null). */
+export function meanAndSpread(values: number[]): { mean: number; std: number | null } {
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
-  if (values.length < 2) return { mean, std: 0 };
+  if (values.length < 2) return { mean, std: null };
   const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
   return { mean, std: Math.sqrt(variance) };
 }
 
+/** States the trainings per step: `1 training`, `3 trainings` or `1 to 5 trainings`. */
+export function describeTrainingCount(counts: number[]): string {
+  const least = Math.min(...counts);
+  const most = Math.max(...counts);
+  if (least !== most) return `${least} to ${most} trainings per step`;
+  return `${least} training${least === 1 ? '' : 's'} per step`;
+}
+
+/**
+ * Rejects two steps of the same name: steps are matched by name against an earlier report
+ * and shown by name, so a repeated name would hide one of them. `where` starts the message.
+ */
+export function rejectDuplicateNames(names: string[], where: string): void {
+  const first = new Map<string, number>();
+  names.forEach((name, index) => {
+    const earlier = first.get(name);
+    if (earlier !== undefined) {
+      throw new InputError(`${where}: steps[${earlier}] and steps[${index}] are both named ` +
+        `"${name}"; give each step its own name`);
+    }
+    first.set(name, index);
+  });
+}
+
 const numbers = { type: 'array', items: { type: 'number' } };
+const dropped = {
+  type: 'object',
+  required: ['events', 'byVariable'],
+  properties: {
+    events: { type: 'integer', minimum: 0 },
+    byVariable: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+  },
+};
 const counts = {
   type: 'object',
   required: ['signal', 'background', 'signalWeighted', 'backgroundWeighted'],
@@ -120,6 +168,11 @@ export const resultSchema = {
     strategy: { type: 'array', items: { type: 'string' } },
     baseInputs: { type: 'array', items: { type: 'string' } },
     notTested: { type: 'array', items: { type: 'string' } },
+    dropped: {
+      type: 'object',
+      required: ['signal', 'background'],
+      properties: { signal: dropped, background: dropped },
+    },
     steps: {
       type: 'array',
       minItems: 1,
@@ -134,7 +187,7 @@ export const resultSchema = {
           units: { type: 'array', items: { type: 'string' } },
           evaluation: { type: 'string' },
           mean: { type: 'number' },
-          std: { type: 'number' },
+          std: { type: ['number', 'null'] },
           trainings: {
             type: 'array',
             minItems: 1,

@@ -7,9 +7,16 @@ import type { StudyContext } from '../core/study.ts';
 import type { BackendName } from '../learning/backend.ts';
 import { saveEvaluationSet } from '../learning/saved-model.ts';
 import type { TrainingJobInput, TrainingJobOutput } from '../learning/training-job.ts';
-import { modelConfig, resolveVariable, type CutImportanceConfig, type Variable } from './config.ts';
-import { meanAndSpread, type CutImportanceResult, type StepResult } from './result.ts';
-import { checkExpressions, eventSet, formatCount, prepareEvents } from './samples.ts';
+import {
+  describeStudy, modelConfig, resolveVariable, type CutImportanceConfig, type Parity, type Variable,
+} from './config.ts';
+import {
+  describeTrainingCount, meanAndSpread, rejectDuplicateNames, type CutImportanceResult,
+  type DroppedEvents, type StepResult,
+} from './result.ts';
+import {
+  checkExpressions, eventSet, formatCount, parityOrigin, prepareEvents, type PreparedEvents,
+} from './samples.ts';
 
 const TRAINING_JOB = fileURLToPath(new URL('../learning/training-job.ts', import.meta.url));
 
@@ -23,16 +30,18 @@ interface StepPlan {
 }
 
 /** Cumulative inputs per step: step k has the base inputs and the additions of steps 0..k. */
-export function planSteps(config: CutImportanceConfig): StepPlan[] {
+export function planSteps(config: CutImportanceConfig, configFile: string): StepPlan[] {
+  const study = describeStudy(config, configFile);
   if (config.split.train === config.split.evaluate) {
-    throw new InputError(`study ${config.name}: split.train and split.evaluate are both ` +
+    throw new InputError(`${study}: split.train and split.evaluate are both ` +
       `${config.split.train}, so the AUC would be measured on the training events; make them differ`);
   }
+  rejectDuplicateNames(config.steps.map((step) => step.name), study);
   const inputs = config.base_inputs.map(resolveVariable);
   const seen = new Set<string>();
   for (const variable of inputs) {
     if (seen.has(variable.name)) {
-      throw new InputError(`study ${config.name}: base input ${variable.name} is listed twice`);
+      throw new InputError(`${study}: base input ${variable.name} is listed twice`);
     }
     seen.add(variable.name);
   }
@@ -40,7 +49,7 @@ export function planSteps(config: CutImportanceConfig): StepPlan[] {
     const added = step.adds.map(resolveVariable);
     for (const variable of added) {
       if (seen.has(variable.name)) {
-        throw new InputError(`study ${config.name}: steps[${index}] (${step.name}) adds ` +
+        throw new InputError(`${study}: steps[${index}] (${step.name}) adds ` +
           `${variable.name}, which is already an input`);
       }
       seen.add(variable.name);
@@ -56,20 +65,50 @@ export function planSteps(config: CutImportanceConfig): StepPlan[] {
   });
 }
 
-function strategyLines(config: CutImportanceConfig): string[] {
+/** Names the events of one half of the split, for both samples: `odd row numbers`. */
+function splitOrigin(config: CutImportanceConfig, parity: Parity): string {
+  const { signal, background } = config.samples;
+  const [forSignal, forBackground] = [parityOrigin(parity, signal), parityOrigin(parity, background)];
+  return forSignal === forBackground ? forSignal
+    : `${forSignal} (signal) and ${forBackground} (background)`;
+}
+
+/** Says which selections apply, leaving out those that are `1` (select everything). */
+function selectionPhrase(selections: Array<[what: string, expression: string]>): string {
+  const applied = selections.filter(([, expression]) => expression !== '1');
+  if (applied.length === 0) return `, with no ${selections.map(([what]) => what).join(' and no ')}`;
+  const names = applied.map(([what]) => what).join(' and ');
+  return ` after the ${names}: ${applied.map(([, expression]) => expression).join(' && ')}`;
+}
+
+function strategyLines(config: CutImportanceConfig, events: PreparedEvents): string[] {
+  const seeds = config.trainings === 1 ? `seed ${config.seed}`
+    : `seeds ${config.seed} to ${config.seed + config.trainings - 1}`;
   const lines = [
-    `Trained on ${config.split.train} event numbers after the preselection: ${config.preselection}`,
-    `Evaluated on ${config.split.evaluate} event numbers after the preselection and cut 0: ` +
-      config.evaluation_selection,
+    `Trained on ${splitOrigin(config, config.split.train)}` +
+      selectionPhrase([['preselection', config.preselection]]),
+    `Evaluated on ${splitOrigin(config, config.split.evaluate)}` +
+      selectionPhrase([['preselection', config.preselection], ['cut 0', config.evaluation_selection]]),
     'Each step adds its variables to the inputs without cutting on them; every step uses the same events',
-    `${config.trainings} trainings per step, seeds ${config.seed} to ${config.seed + config.trainings - 1} ` +
-      '(the same at every step); inputs standardised with the training events\' mean and std',
+    `${describeTrainingCount([config.trainings])}, ${seeds} (the same at every step); ` +
+      'inputs standardised with the training events\' mean and std',
   ];
   const weights = [config.samples.signal.weight, config.samples.background.weight];
   if (weights.some((weight) => weight !== '1')) {
     lines.push(`Event weights: signal ${weights[0]}, background ${weights[1]}`);
   }
+  if (config.non_finite === 'drop') lines.push(droppedLine(events));
   return lines;
+}
+
+/** States the events dropped for NaN or infinite values, per class and variable. */
+function droppedLine(events: PreparedEvents): string {
+  const describe = ({ events: count, byVariable }: DroppedEvents) => {
+    const detail = Object.entries(byVariable).map(([name, n]) => `${name}: ${formatCount(n)}`);
+    return `${formatCount(count)}${detail.length > 0 ? ` (${detail.join(', ')})` : ''}`;
+  };
+  return 'Selected events dropped for NaN or infinite values (non_finite: drop): ' +
+    `signal ${describe(events.signal.dropped)}, background ${describe(events.background.dropped)}`;
 }
 
 /**
@@ -80,12 +119,13 @@ function strategyLines(config: CutImportanceConfig): string[] {
  */
 export async function runCutImportance(config: CutImportanceConfig,
   context: StudyContext): Promise<CutImportanceResult> {
-  const plan = planSteps(config);
+  const study = describeStudy(config, context.configFile);
+  const plan = planSteps(config, context.configFile);
   const variables = plan.at(-1)!.inputs;
-  checkExpressions(config, variables);
+  checkExpressions(config, variables, context.configFile);
   const backend = (await context.backend()) as BackendName;
 
-  const events = await prepareEvents(config, variables, context.resolve, context.log, context.jobs);
+  const events = await prepareEvents(config, variables, context);
   const specs: JobSpec<TrainingJobInput>[] = [];
   for (const step of plan) {
     const names = step.inputs.map((variable) => variable.name);
@@ -108,7 +148,6 @@ export async function runCutImportance(config: CutImportanceConfig,
           units: step.inputs.map((variable) => variable.unit),
           model: modelConfig(config.model),
           seed,
-          label: `${step.name}, seed ${seed}`,
         },
       });
     }
@@ -122,6 +161,10 @@ export async function runCutImportance(config: CutImportanceConfig,
     context.log.info(`trained ${specs[index].label}: AUC ${output.auc.toFixed(4)} on ` +
       `${formatCount(events)} events (${output.seconds.toFixed(0)} s, ${output.epochs} epochs)`);
     progress.increment();
+  }).catch((error: unknown) => {
+    // The pool prefixes an input error with the job's label; this names the study.
+    if (error instanceof InputError) throw new InputError(`${study}, ${error.message}`, { cause: error });
+    throw error;
   }).finally(() => progress.stop());
   // The training events are as large as the evaluation events and nothing reads them
   // after training, so only the evaluation sets and the networks are kept.
@@ -174,8 +217,10 @@ export async function runCutImportance(config: CutImportanceConfig,
       patience: model.patience,
       classWeight: model.class_weight,
     },
-    strategy: strategyLines(config),
+    strategy: strategyLines(config, events),
     baseInputs: config.base_inputs.map((variable) => resolveVariable(variable).name),
     steps,
+    ...(config.non_finite === 'drop'
+      ? { dropped: { signal: events.signal.dropped, background: events.background.dropped } } : {}),
   };
 }

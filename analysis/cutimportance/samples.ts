@@ -1,18 +1,24 @@
 import { InputError } from '../core/errors.ts';
 import { parseExpression, type Expression } from '../core/expression.ts';
-import type { Logger } from '../core/log.ts';
-import type { JobPool } from '../core/jobs.ts';
+import type { StudyContext } from '../core/study.ts';
 import { expandFiles, readColumns } from '../io/events.ts';
 import { readNanoAodVariables } from '../physics/nanoaod-variables.ts';
 import type { EvaluationSet } from '../learning/saved-model.ts';
-import type { CutImportanceConfig, Parity, SampleConfig, Variable } from './config.ts';
+import { describeStudy, type CutImportanceConfig, type Parity, type SampleConfig,
+  type Variable } from './config.ts';
+import type { DroppedEvents } from './result.ts';
 
 /** One class's events after selection, split into training and evaluation events. */
 interface ClassEvents {
   /** Per variable, per event. */
   training: { values: Float64Array[]; weights: Float64Array };
   evaluation: { values: Float64Array[]; weights: Float64Array };
+  /** Selected events dropped for NaN or infinite values (`non_finite: drop`). */
+  dropped: DroppedEvents;
 }
+
+/** What reading a sample needs from the study context. */
+type SampleContext = Pick<StudyContext, 'configFile' | 'resolve' | 'log' | 'jobs'>;
 
 /** The events of both classes with every variable of every step, ready to slice per step. */
 export interface PreparedEvents {
@@ -30,9 +36,9 @@ interface SampleExpressions {
   variables: Expression[];
 }
 
-function parseAll(config: CutImportanceConfig, sample: SampleConfig, which: string,
-  variables: Variable[]): SampleExpressions {
-  const where = (what: string) => `study ${config.name}, ${what}`;
+function parseAll(config: CutImportanceConfig, configFile: string, sample: SampleConfig,
+  which: string, variables: Variable[]): SampleExpressions {
+  const where = (what: string) => `${describeStudy(config, configFile)}, ${what}`;
   return {
     preselection: parseExpression(config.preselection, where('preselection')),
     evaluationSelection: parseExpression(config.evaluation_selection, where('evaluation_selection')),
@@ -45,9 +51,15 @@ function parseAll(config: CutImportanceConfig, sample: SampleConfig, which: stri
 }
 
 /** Parses every expression of the config, so that a syntax error stops the run before any reading. */
-export function checkExpressions(config: CutImportanceConfig, variables: Variable[]): void {
-  parseAll(config, config.samples.signal, 'signal', variables);
-  parseAll(config, config.samples.background, 'background', variables);
+export function checkExpressions(config: CutImportanceConfig, variables: Variable[],
+  configFile: string): void {
+  parseAll(config, configFile, config.samples.signal, 'signal', variables);
+  parseAll(config, configFile, config.samples.background, 'background', variables);
+}
+
+/** Names what the split's parity is taken from: `odd event numbers` or `odd row numbers`. */
+export function parityOrigin(parity: Parity, sample: SampleConfig): string {
+  return `${parity} ${sample.event_number ? 'event' : 'row'} numbers`;
 }
 
 /**
@@ -58,29 +70,31 @@ export function checkExpressions(config: CutImportanceConfig, variables: Variabl
  *
  * Events with a NaN or infinite variable or weight are counted per variable, then dropped
  * with a warning or rejected, as `non_finite` selects. The check covers the variables of all
- * steps, so every step trains and evaluates on the same events.
+ * steps, so every step trains and evaluates on the same events. The weights of the training
+ * events and of the evaluation events must each have a positive sum.
  */
 async function readSample(config: CutImportanceConfig, which: 'signal' | 'background',
-  variables: Variable[], resolve: (path: string) => string, log: Logger,
-  jobs: JobPool): Promise<ClassEvents> {
+  variables: Variable[], context: SampleContext): Promise<ClassEvents> {
+  const { resolve, log, jobs } = context;
+  const study = describeStudy(config, context.configFile);
   const sample = config.samples[which];
-  const expressions = parseAll(config, sample, which, variables);
+  const expressions = parseAll(config, context.configFile, sample, which, variables);
   const columns = new Set<string>(sample.event_number ? [sample.event_number] : []);
   for (const expression of [expressions.preselection, expressions.evaluationSelection,
     expressions.selection, expressions.weight, ...expressions.variables]) {
     for (const column of expression?.columns ?? []) columns.add(column);
   }
   const files = await expandFiles(sample.files.map(resolve)).catch((error: Error) => {
-    throw new InputError(`study ${config.name}, samples.${which}.files: ${error.message}`);
+    throw new InputError(`${study}, samples.${which}.files: ${error.message}`);
   });
   const read = sample.format === 'nanoaod'
-    ? readNanoAodVariables({ files, format: 'root', tree: sample.tree }, nanoAodConfig(config, which),
+    ? readNanoAodVariables({ files, format: 'root', tree: sample.tree }, nanoAodConfig(config, which, study),
       [...columns], { jobs })
     : readColumns({ files, format: sample.format, tree: sample.tree }, [...columns]);
   const data = await read
     .catch((error: Error) => {
       if (!(error instanceof InputError)) throw error;
-      throw new InputError(`study ${config.name}, samples.${which}: ${error.message}`, { cause: error });
+      throw new InputError(`${study}, samples.${which}: ${error.message}`, { cause: error });
     });
   const { length } = data;
 
@@ -120,39 +134,72 @@ async function readSample(config: CutImportanceConfig, which: 'signal' | 'backgr
     const detail = [...nonFinite].map(([name, count]) => `${name}: ${count}`).join(', ');
     const message = `samples.${which}: ${dropped} selected events have NaN or infinite values (${detail})`;
     if (config.non_finite === 'reject') {
-      throw new InputError(`study ${config.name}, ${message}; fix the inputs or set non_finite: drop`);
+      throw new InputError(`${study}, ${message}; fix the inputs or set non_finite: drop`);
     }
     log.warn(`${message}; dropped (non_finite: drop)`);
   }
-  checkNotEmpty(config, which, 'training', trainingIndices.length,
-    [sample.selection, config.preselection, `${config.split.train} event numbers`]);
-  checkNotEmpty(config, which, 'evaluation', evaluationIndices.length,
-    [sample.selection, config.preselection, config.evaluation_selection, `${config.split.evaluate} event numbers`]);
+  checkNotEmpty(study, which, 'training', trainingIndices.length,
+    [sample.selection, config.preselection, parityOrigin(config.split.train, sample)]);
+  checkNotEmpty(study, which, 'evaluation', evaluationIndices.length, [sample.selection,
+    config.preselection, config.evaluation_selection, parityOrigin(config.split.evaluate, sample)]);
+  const weightsOf = (indices: number[]) => Float64Array.from(indices, (i) => weights[i]);
+  const trainingWeights = weightsOf(trainingIndices);
+  const evaluationWeights = weightsOf(evaluationIndices);
+  checkWeightSum(`${study}, samples.${which}`, sample.weight, 'training', trainingWeights);
+  checkWeightSum(`${study}, samples.${which}`, sample.weight, 'evaluation', evaluationWeights);
 
   log.info(`${which}: ${formatCount(length)} events read from ${files.length} file(s), ` +
     `${formatCount(trainingIndices.length)} selected for training and ` +
     `${formatCount(evaluationIndices.length)} for evaluation`);
-  const pick = (indices: number[]) => ({
-    values: values.map((column) => Float64Array.from(indices, (i) => column[i])),
-    weights: Float64Array.from(indices, (i) => weights[i]),
-  });
-  return { training: pick(trainingIndices), evaluation: pick(evaluationIndices) };
+  const negative = [trainingWeights, evaluationWeights].map(countNegative);
+  if (negative[0] + negative[1] > 0) {
+    log.info(`${which}: ${formatCount(negative[0])} training and ${formatCount(negative[1])} ` +
+      'evaluation events have negative weights');
+  }
+  const columnsOf = (indices: number[]) => values.map((column) => Float64Array.from(indices, (i) => column[i]));
+  return {
+    training: { values: columnsOf(trainingIndices), weights: trainingWeights },
+    evaluation: { values: columnsOf(evaluationIndices), weights: evaluationWeights },
+    dropped: { events: dropped, byVariable: Object.fromEntries(nonFinite) },
+  };
 }
 
-function nanoAodConfig(config: CutImportanceConfig, which: string) {
+function countNegative(weights: Float64Array): number {
+  let count = 0;
+  for (const weight of weights) if (weight < 0) count += 1;
+  return count;
+}
+
+/**
+ * Rejects a class whose events have weights summing to zero or less. The class-balanced
+ * loss divides by that sum and the ROC curve normalises by it, so neither is defined then.
+ * Negative weights (as from NLO generators) are used as they are while the sum stays positive.
+ */
+function checkWeightSum(where: string, expression: string, purpose: string,
+  weights: Float64Array): void {
+  let sum = 0;
+  for (const weight of weights) sum += weight;
+  if (sum > 0) return;
+  throw new InputError(`${where}: the weights (weight: ${expression}) of the ` +
+    `${formatCount(weights.length)} events selected for ${purpose} sum to ${Number(sum.toPrecision(6))}; ` +
+    'each class needs a positive sum of weights (negative weights are used as they are, ' +
+    'as long as the sum stays positive)');
+}
+
+function nanoAodConfig(config: CutImportanceConfig, which: string, study: string) {
   const tprime = config.samples[which as 'signal' | 'background'].tprime;
   if (!tprime) {
-    throw new InputError(`study ${config.name}, samples.${which}: format nanoaod needs a ` +
+    throw new InputError(`${study}, samples.${which}: format nanoaod needs a ` +
       'tprime: block (jet selection, b-tagging and chi-square settings; {} for the defaults)');
   }
   return tprime;
 }
 
-function checkNotEmpty(config: CutImportanceConfig, which: string, purpose: string, count: number,
+function checkNotEmpty(study: string, which: string, purpose: string, count: number,
   selections: Array<string | undefined>): void {
   if (count > 0) return;
   const applied = selections.filter((s): s is string => s !== undefined && s !== '1').join(' && ');
-  throw new InputError(`study ${config.name}: no ${which} events left for ${purpose} after the ` +
+  throw new InputError(`${study}: no ${which} events left for ${purpose} after the ` +
     `selection ${applied || '(none)'}`);
 }
 
@@ -168,9 +215,9 @@ export function formatCount(count: number): string {
  * computed from the jets, in worker threads of `jobs` when there are several files.
  */
 export async function prepareEvents(config: CutImportanceConfig, variables: Variable[],
-  resolve: (path: string) => string, log: Logger, jobs: JobPool): Promise<PreparedEvents> {
-  const signal = await readSample(config, 'signal', variables, resolve, log, jobs);
-  const background = await readSample(config, 'background', variables, resolve, log, jobs);
+  context: SampleContext): Promise<PreparedEvents> {
+  const signal = await readSample(config, 'signal', variables, context);
+  const background = await readSample(config, 'background', variables, context);
   return { variables, signal, background };
 }
 

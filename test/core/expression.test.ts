@@ -60,6 +60,16 @@ test('syntax error names place, expression and column', () => {
     });
 });
 
+test('assignment is a syntax error at its column', () => {
+  const where = 'study ci (/data/cut.yaml), samples.signal.selection';
+  assert.throws(() => parseExpression('label = 1', where), (error: Error) => {
+    assert.ok(error instanceof InputError);
+    assert.ok(error.message.startsWith(`${where}: invalid expression "label = 1" at column 7: `),
+      error.message);
+    return true;
+  });
+});
+
 test('unclosed bracket is a syntax error', () => {
   assert.throws(() => parseExpression('sqrt(px', 'test'), /invalid expression "sqrt\(px" at column/);
 });

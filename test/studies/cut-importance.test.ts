@@ -160,7 +160,7 @@ test('missing column names file, column and closest names', async () => {
     { base_inputs: ['xx'] });
   await assert.rejects(runStudy(config, 0, configFile), (error: Error) => {
     assert.ok(error instanceof InputError);
-    assert.match(error.message, /study missing, samples\.signal/);
+    assert.ok(error.message.startsWith(`study missing (${configFile}), samples.signal: `), error.message);
     assert.match(error.message, /missing\.csv/);
     assert.match(error.message, /"xx"/);
     assert.match(error.message, /closest existing: x\b/);
@@ -171,7 +171,7 @@ test('missing column names file, column and closest names', async () => {
 test('NaN inputs are rejected by default', async () => {
   const { config, configFile } = await csvConfig('nan', rows(40, (i) => (i === 5 ? 'nan' : `${i}`)));
   await assert.rejects(runStudy(config, 0, configFile),
-    /study nan, samples\.signal: 1 selected events have NaN or infinite values \(x: 1\)/);
+    /study nan \(.*nan\.yaml\), samples\.signal: 1 selected events have NaN or infinite values \(x: 1\)/);
 });
 
 test('NaN inputs are dropped when asked', async () => {
@@ -181,20 +181,147 @@ test('NaN inputs are dropped when asked', async () => {
   const counts = result.steps[0].trainings[0].counts!;
   assert.equal(counts.training.signal + counts.training.background + counts.evaluation.signal +
     counts.evaluation.background, 39);
+  // Row 5 is a signal row (label 1) with x = nan.
+  assert.deepEqual(result.dropped, {
+    signal: { events: 1, byVariable: { x: 1 } },
+    background: { events: 0, byVariable: {} },
+  });
+  assert.ok(result.strategy.includes('Selected events dropped for NaN or infinite values ' +
+    '(non_finite: drop): signal 1 (x: 1), background 0'), result.strategy.join('\n'));
+});
+
+test('strategy names row numbers and no preselection', async () => {
+  const { config, configFile } = await csvConfig('strategy', rows(40, (i) => `${i}`));
+  const { result } = await runStudy(config, 0, configFile);
+  assert.equal(result.strategy[0], 'Trained on odd row numbers, with no preselection');
+  assert.equal(result.strategy[1], 'Evaluated on even row numbers, with no preselection and no cut 0');
+  assert.equal(result.dropped, undefined);
+  assert.ok(!result.strategy.some((line) => /dropped/.test(line)), result.strategy.join('\n'));
+});
+
+test('strategy names event numbers and selections', async () => {
+  const { config, configFile } = await csvConfig('numbered', rows(40, (i) => `${i}`),
+    { preselection: 'x >= 0', evaluation_selection: 'y < 100' });
+  config.samples.signal.event_number = 'y';
+  config.samples.background.event_number = 'y';
+  const { result } = await runStudy(config, 0, configFile);
+  assert.equal(result.strategy[0], 'Trained on odd event numbers after the preselection: x >= 0');
+  assert.equal(result.strategy[1],
+    'Evaluated on even event numbers after the preselection and cut 0: x >= 0 && y < 100');
+});
+
+test('one training per step has no spread', async () => {
+  const { config, configFile } = await csvConfig('single', rows(40, (i) => `${i}`), { seed: 4 });
+  const { result } = await runStudy(config, 0, configFile);
+  assert.equal(result.steps[0].std, null);
+  assert.ok(result.strategy.some((line) => line.startsWith('1 training per step, seed 4 (the same')),
+    result.strategy.join('\n'));
+  const presentation = cutImportance.present(result, { report: 'r', study: 'single', cms: { extra: '' } });
+  const table = presentation.parts[0].blocks[0] as TableBlock;
+  assert.deepEqual(table.header[0], ['Cut step', 'Added variable', 'AUC (1)', 'Mean', 'Spread']);
+  assert.equal(table.rows[0][4], null);
+  assert.match(table.caption!, /One training per step, so there is no spread/);
+});
+
+test('duplicate step names are rejected', async () => {
+  const { config, configFile } = await csvConfig('duplicate', rows(40, (i) => `${i}`),
+    { steps: [{ name: 'Step 0' }, { name: 'Step 0', adds: ['y'] }] });
+  await assert.rejects(runStudy(config, 0, configFile), (error: Error) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(error.message, `study duplicate (${configFile}): steps[0] and steps[1] are both ` +
+      'named "Step 0"; give each step its own name');
+    return true;
+  });
+});
+
+/** Builds a 40-row config whose background (rows 2, 3, 6, 7, ...) has the weight `weight`. */
+async function weightedConfig(name: string, weight: string) {
+  const { config, configFile } = await csvConfig(name, rows(40, (i) => `${i}`));
+  config.samples.background.weight = weight;
+  return { config, configFile };
+}
+
+test('zero background weights stop before training', async () => {
+  const { config, configFile } = await weightedConfig('zeroweight', '0');
+  await assert.rejects(runStudy(config, 1, configFile), (error: Error) => {
+    assert.ok(error instanceof InputError, `${error.name}: ${error.message}`);
+    assert.equal(error.message, `study zeroweight (${configFile}), samples.background: the weights ` +
+      '(weight: 0) of the 10 events selected for training sum to 0; each class needs a positive ' +
+      'sum of weights (negative weights are used as they are, as long as the sum stays positive)');
+    return true;
+  });
+});
+
+test('negative weight sum stops before training', async () => {
+  const { config, configFile } = await weightedConfig('negativeweight', '-1');
+  await assert.rejects(runStudy(config, 0, configFile),
+    /study negativeweight \(.*\), samples\.background: the weights \(weight: -1\) of the 10 events selected for training sum to -10;/);
+});
+
+test('negative weights with positive sums are used', async () => {
+  // Background rows 2 and 3 weigh 10, the other 18 background rows -1/2: each half of the
+  // split sums to 5.5. No validation events, whose few background events could sum to < 0.
+  const { config, configFile } = await weightedConfig('mixedweight', 'y < 4 ? 10 : -1/2');
+  config.model.validation_fraction = 0;
+  const { result } = await runStudy(config, 0, configFile);
+  const counts = result.steps[0].trainings[0].counts!;
+  assert.equal(counts.evaluation.background, 10);
+  assert.equal(counts.evaluation.backgroundWeighted, 10 - 9 / 2);
+});
+
+test('error inside a training names study and job once', async () => {
+  // Each half of the split sums to more than 0, through one heavy background event. The
+  // validation events (20% of the training half) hold either that event, leaving a
+  // negative sum for training, or some of the other 99 background events without it.
+  const { config, configFile } = await csvConfig('jobweight', rows(400, (i) => `${i}`));
+  config.samples.background.weight = 'y < 4 ? 1000 : -1';
+  await assert.rejects(runStudy(config, 1, configFile), (error: Error) => {
+    assert.ok(error instanceof InputError, `${error.name}: ${error.message}`);
+    assert.ok(error.message.startsWith(`study jobweight (${configFile}), Cut 0, seed 1: the weights of the `),
+      error.message);
+    assert.equal(error.message.split('Cut 0, seed 1').length, 2, error.message);
+    assert.equal(error.message.split('study ').length, 2, error.message);
+    assert.equal(error.message.split('\n').length, 1, error.message);
+    return true;
+  });
+});
+
+test('CSV with a header only names the file', async () => {
+  const { config, configFile } = await csvConfig('headeronly', 'x,y,label\n');
+  await assert.rejects(runStudy(config, 0, configFile), (error: Error) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(error.message, `study headeronly (${configFile}), samples.signal: ` +
+      `${join(scratch, 'headeronly.csv')} has a header but no rows`);
+    return true;
+  });
 });
 
 test('class without events names the selection', async () => {
   const { config, configFile } = await csvConfig('empty', rows(40, (i) => `${i}`),
     { preselection: 'y < 100', evaluation_selection: 'x > 1000' });
   await assert.rejects(runStudy(config, 0, configFile),
-    /study empty: no signal events left for evaluation after the selection label == 1 && y < 100 && x > 1000 && even event numbers/);
+    /study empty \(.*empty\.yaml\): no signal events left for evaluation after the selection label == 1 && y < 100 && x > 1000 && even row numbers/);
 });
 
-test('expression error names the study and the column', async () => {
+test('expression error names study, file and column', async () => {
   const { config, configFile } = await csvConfig('syntax', rows(40, (i) => `${i}`),
     { preselection: 'y <' });
-  await assert.rejects(runStudy(config, 0, configFile),
-    /study syntax, preselection: invalid expression "y <" at column 4/);
+  await assert.rejects(runStudy(config, 0, configFile), (error: Error) => {
+    assert.ok(error instanceof InputError);
+    assert.ok(error.message.startsWith(
+      `study syntax (${configFile}), preselection: invalid expression "y <" at column 4: `), error.message);
+    return true;
+  });
+});
+
+test('sample expression error names the key', async () => {
+  const { config, configFile } = await csvConfig('selection', rows(40, (i) => `${i}`));
+  config.samples.signal.selection = 'label = 1';
+  await assert.rejects(runStudy(config, 0, configFile), (error: Error) => {
+    assert.ok(error.message.startsWith(`study selection (${configFile}), ` +
+      'samples.signal.selection: invalid expression "label = 1" at column 7: '), error.message);
+    return true;
+  });
 });
 
 test('same parity for both halves is rejected', async () => {
@@ -217,7 +344,7 @@ test('archived table gives 7 steps x 3 AUCs', async () => {
   assert.equal(result.steps.flatMap((step) => step.trainings).length, 21);
   assert.deepEqual(result.steps[3].trainings.map((t) => t.auc), [0.7530, 0.7446, 0.7316]);
   assert.ok(Math.abs(result.steps[0].mean - 0.752333333) < 1e-8);
-  assert.ok(Math.abs(result.steps[0].std - 0.0063067) < 1e-6);
+  assert.ok(Math.abs(result.steps[0].std! - 0.0063067) < 1e-6);
   assert.deepEqual(result.steps[6].inputs.slice(-6),
     ['RelHT', 'Chi2_Max', 'Chi2_dRHbb', 'Chi2_min_H', 'Chi2_dRWjj', 'Chi2_dRbW']);
   assert.equal(result.steps[0].evaluation, undefined);
@@ -234,6 +361,48 @@ test('archived table with a bad AUC is rejected by path', () => {
   }, 'old.yaml'), /old\.yaml \(archived AUC table\): invalid configuration\n.*steps\[0\]\.auc\[0\]/);
 });
 
+const archivedModel = { hidden_layers: [4], dropout: 0, activation: 'relu', batch_size: 8 };
+
+test('archived duplicate step names are rejected', () => {
+  assert.throws(() => cutImportance.importArchived!({
+    model: archivedModel, base_inputs: ['a'], steps: [
+      { name: 'Cut 0', adds: [], auc: [0.75] },
+      { name: 'Cut 1', adds: ['b'], auc: [0.76] },
+      { name: 'Cut 1', adds: ['c'], auc: [0.74] },
+    ],
+  }, 'old.yaml'), (error: Error) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(error.message, 'old.yaml (archived AUC table): steps[1] and steps[2] are both ' +
+      'named "Cut 1"; give each step its own name');
+    return true;
+  });
+});
+
+test('archived steps with 1 to 5 AUCs', () => {
+  const result = cutImportance.importArchived!({
+    model: archivedModel, base_inputs: ['a'], steps: [
+      { name: 'Cut 0', adds: [], auc: [0.752] },
+      { name: 'Cut 1', adds: ['b'], auc: [0.7544, 0.75, 0.7351, 0.76, 0.77] },
+    ],
+  }, 'old.yaml');
+  validate(cutImportance.resultSchema, result, 'archived result');
+  assert.equal(result.steps[0].std, null);
+  assert.ok(result.steps[1].std! > 0.01, `std ${result.steps[1].std}`);
+  assert.deepEqual(result.strategy, ['1 to 5 trainings per step; AUC spread is the sample ' +
+    'standard deviation, none for a step with one training']);
+  const presentation = cutImportance.present(result, { report: 'r', study: 'old', cms: { extra: '' } });
+  const table = presentation.parts[0].blocks[0] as TableBlock;
+  assert.equal(table.rows[0].length, 9);
+  assert.equal(table.rows[0][8], null);
+  assert.deepEqual(table.rows[0].slice(3, 7), [null, null, null, null]);
+  assert.deepEqual(table.rows[1][8], { value: result.steps[1].std, digits: 4 });
+  assert.equal(table.caption, 'Each step adds its variables to the inputs of the previous one, ' +
+    'without cutting on them. Spread: sample standard deviation of the trainings of each step ' +
+    '(1 to 5 trainings per step); – for a step with one training, which has no spread.');
+  const chart = presentation.parts[1].blocks[0] as ChartBlock;
+  assert.match(chart.caption!, /none for a step with one training/);
+});
+
 test('presentation shows the AUC table, charts and box', async () => {
   const document = parseYaml(await readFile(archivedTable, 'utf8'), archivedTable);
   const result = cutImportance.importArchived!(document, archivedTable);
@@ -246,6 +415,9 @@ test('presentation shows the AUC table, charts and box', async () => {
     'Mean', 'Spread']);
   assert.equal(table.rows.length, 7);
   assert.deepEqual(table.rows[1].slice(0, 3), ['Cut 1', 'RelHT', { value: 0.7544, digits: 4 }]);
+  assert.match(table.caption!, /Spread: sample standard deviation of the 3 trainings of each step\.$/);
+  assert.ok(result.strategy.includes('3 trainings per step; AUC spread is the sample standard deviation'),
+    result.strategy.join('\n'));
   const chart = blocks.find((block) => block.kind === 'chart') as ChartBlock;
   assert.equal(chart.chart.type, 'lineWithErrorBars');
   assert.ok(blocks.some((block) => block.kind === 'box' && (block as BoxBlock).lines.some((line) =>
