@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../analysis/core/errors.ts';
 import { createLogger } from '../analysis/core/log.ts';
+import { JobError } from '../analysis/core/jobs.ts';
 import { buildReports } from '../analysis/pipeline/build.ts';
 
 const usage = `usage: npm run report -- [options]
@@ -71,6 +72,11 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof InputError) {
       console.error(`error: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof JobError && !process.env.DEBUG) {
+      // A job failed inside a worker: its stack is in the worker's code, rarely useful here.
+      console.error(`error: ${error.message}\n(set DEBUG=report:* to see the stack trace)`);
       return 1;
     }
     throw error;
