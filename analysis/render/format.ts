@@ -35,6 +35,14 @@ export function isNumericCell(cell: Cell): boolean {
   return typeof cell === 'number' || (cell !== null && typeof cell === 'object');
 }
 
+/**
+ * Splits text into words at the spaces where a line may break, each word keeping its
+ * trailing space. The spaces around "±" do not break, so that "9.2 ± 0.7" stays whole.
+ */
+export function breakableWords(text: string): string[] {
+  return text.split(/(?<=(?<!±) )(?!±)/);
+}
+
 export interface HeaderCell {
   text: string;
   span: number;

@@ -1,7 +1,9 @@
 import type { Block, CmsLabel, Download } from '../core/presentation.ts';
 import type { ReportView, SectionView } from '../core/report-view.ts';
 import { chartLabel, chartSize } from './charts.ts';
-import { formatCell, headerRows, numericColumns, type HeaderCell } from './format.ts';
+import {
+  breakableWords, formatCell, headerRows, numericColumns, type HeaderCell,
+} from './format.ts';
 import { markdown, renderBlock, renderInline } from './markdown.ts';
 
 /**
@@ -109,17 +111,21 @@ export function scriptJson(value: unknown): string {
 }
 
 /**
- * Escaped HTML of a header or label cell that a browser may wrap at spaces only, and in
- * a row label (an HLT path name, say) also after underscores; every piece between those
- * points stays whole, so that neither a date nor a number is broken at its hyphen. The
- * break after an underscore is a <wbr>, which a copied name does not carry.
+ * Escaped HTML of a table cell that a browser may wrap at spaces only (see
+ * breakableWords), and in a row label (an HLT path name, say) also after underscores;
+ * every piece between those points stays whole, so that neither a date nor a number is
+ * broken at its hyphen. The break after an underscore is a <wbr>, which a copied name
+ * does not carry. Leading spaces, the indent of a sub-row label, are kept.
  */
 export function breakableHtml(text: string, label: boolean): string {
   const escape = markdown.utils.escapeHtml;
-  return text.split(' ').map((word) => {
-    const pieces = label ? word.split(/(?<=_)/) : [word];
+  const indent = /^ */.exec(text)![0];
+  const words = breakableWords(text.slice(indent.length)).map((word) => {
+    const pieces = label ? word.trimEnd().split(/(?<=_)/) : [word.trimEnd()];
     return pieces.map((piece) => `<span class="nobr">${escape(piece)}</span>`).join('<wbr>');
-  }).join(' ');
+  });
+  const lead = indent ? `<span class="indent">${indent}</span>` : '';
+  return lead + words.join(' ');
 }
 
 function blockPage(block: Block, label: CmsLabel): BlockPage {

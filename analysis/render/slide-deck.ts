@@ -52,6 +52,40 @@ export interface TextStyle {
   lineGap?: number;
 }
 
+/** A piece of a styled line, at `x` from the line's start. */
+interface RunPiece {
+  text: string;
+  x: number;
+  font: FontName;
+  size: number;
+  colour: string;
+  link?: string;
+}
+
+interface RunLine {
+  pieces: RunPiece[];
+  height: number;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+/** Splits a word wider than `width` at characters, in the font and size set on `doc`. */
+function breakWord(doc: PDFKit.PDFDocument, word: string, width: number): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const character of word) {
+    if (current && doc.widthOfString(current + character) > width) {
+      chunks.push(current);
+      current = '';
+    }
+    current += character;
+  }
+  chunks.push(current);
+  return chunks;
+}
+
 function runFont(run: TextRun, style: TextStyle): FontName {
   if (run.code) return 'mono';
   if (run.bold && run.italic) return 'boldItalic';
@@ -186,35 +220,135 @@ export class SlideDeck {
     return height;
   }
 
-  /** Height that styled runs take at `width`, measured as plain text in the widest face. */
-  measureRuns(runs: TextRun[], width: number, style: TextStyle): number {
-    const plain = runs.map((run) => run.text).join('');
-    const font: FontName = runs.some((run) => run.bold) ? 'bold' : style.font ?? 'regular';
-    return this.measure(plain, width, { ...style, font });
+  /**
+   * Draws one line of text with no wrapping, aligned in a box of `width` from (x, y);
+   * returns its height. The caller has broken the text to fit, so that what it measured
+   * is what is drawn.
+   */
+  textLine(text: string, x: number, y: number, width: number, style: TextStyle): number {
+    this.#apply(style);
+    const textWidth = this.doc.widthOfString(text);
+    const align = style.align ?? 'left';
+    const left = align === 'right' ? x + width - textWidth
+      : align === 'center' ? x + (width - textWidth) / 2 : x;
+    const height = this.doc.currentLineHeight(true) + (style.lineGap ?? 0);
+    this.doc.text(text, left, y, { lineBreak: false });
+    this.layout.push({ page: this.#page, kind: 'text', x, y, width, height,
+      label: text.slice(0, 40) });
+    return height;
   }
 
-  /** Draws styled runs (bold, italic, code, links) as one paragraph; returns its height. */
+  /** Height that styled runs take at `width`, broken into lines as `runs` draws them. */
+  measureRuns(runs: TextRun[], width: number, style: TextStyle): number {
+    return sum(this.#runLines(runs, width, style).map((line) => line.height));
+  }
+
+  /**
+   * Draws styled runs (bold, italic, code, links) as one paragraph; returns its height.
+   * The lines are broken here, each piece measured in its own face, and every piece is
+   * drawn where it was measured.
+   */
   runs(runs: TextRun[], x: number, y: number, width: number, style: TextStyle): number {
     const doc = this.doc;
-    const lineGap = style.lineGap ?? 0;
-    const height = this.measureRuns(runs, width, style);
-    if (runs.length === 0) return 0;
-    runs.forEach((run, index) => {
-      doc.font(runFont(run, style)).fontSize(run.code ? style.size * 0.92 : style.size)
-        .fillColor(runColour(run, style));
-      const options: PDFKit.Mixins.TextOptions = {
-        continued: index < runs.length - 1,
-        link: run.link ?? null,
-        underline: Boolean(run.link),
-        lineGap,
-      };
-      if (index === 0) doc.text(run.text, x, y, { ...options, width });
-      else doc.text(run.text, options);
-    });
-    const drawn = Math.max(height, doc.y - y);
-    this.layout.push({ page: this.#page, kind: 'text', x, y, width, height: drawn,
+    let top = y;
+    for (const line of this.#runLines(runs, width, style)) {
+      for (const piece of line.pieces) {
+        doc.font(piece.font).fontSize(piece.size).fillColor(piece.colour);
+        doc.text(piece.text, x + piece.x, top, {
+          lineBreak: false, link: piece.link ?? null, underline: Boolean(piece.link),
+        });
+      }
+      top += line.height;
+    }
+    this.layout.push({ page: this.#page, kind: 'text', x, y, width, height: top - y,
       label: runs.map((run) => run.text).join('').slice(0, 40) });
-    return drawn;
+    return top - y;
+  }
+
+  /**
+   * Breaks styled runs into lines of at most `width`: at spaces, at line feeds (code
+   * blocks), and inside a word only when the word alone is wider than a line. Spaces at
+   * a break are dropped; leading spaces of a line after a line feed are kept (indents).
+   */
+  #runLines(runs: TextRun[], width: number, style: TextStyle): RunLine[] {
+    const lineGap = style.lineGap ?? 0;
+    const lines: RunLine[] = [];
+    let pieces: RunPiece[] = [];
+    let x = 0;
+    let pendingSpace = 0;
+    let height = this.lineHeight(style);
+    // Index of the first piece after the last space on the line: pieces from there on
+    // are one word across runs (a bold word and its comma) and move down together.
+    let group = 0;
+    const finish = () => {
+      lines.push({ pieces, height });
+      pieces = [];
+      x = 0;
+      pendingSpace = 0;
+      group = 0;
+      height = this.lineHeight(style);
+    };
+    const carryGroup = () => {
+      if (group === 0) return;
+      const moved = pieces.splice(group);
+      finish();
+      const shift = moved[0].x;
+      pieces = moved.map((piece) => ({ ...piece, x: piece.x - shift }));
+      const last = pieces[pieces.length - 1];
+      this.doc.font(last.font).fontSize(last.size);
+      x = last.x + this.doc.widthOfString(last.text);
+      height = Math.max(height, ...pieces.map((piece) => {
+        this.doc.font(piece.font).fontSize(piece.size);
+        return this.doc.currentLineHeight(true) + lineGap;
+      }));
+    };
+    for (const run of runs) {
+      const font = runFont(run, style);
+      const size = run.code ? style.size * 0.92 : style.size;
+      const face = { font, size, colour: runColour(run, style), link: run.link };
+      this.doc.font(font).fontSize(size);
+      const runHeight = this.doc.currentLineHeight(true) + lineGap;
+      const place = (text: string, textWidth: number) => {
+        if (pendingSpace > 0) group = pieces.length;
+        pieces.push({ ...face, text, x: x + pendingSpace });
+        x += pendingSpace + textWidth;
+        pendingSpace = 0;
+        height = Math.max(height, runHeight);
+      };
+      run.text.split('\n').forEach((hardLine, lineIndex) => {
+        if (lineIndex > 0) finish();
+        const indent = /^ */.exec(hardLine)![0];
+        if (indent && pieces.length === 0 && (lineIndex > 0 || lines.length === 0)) {
+          place(indent, this.doc.widthOfString(indent));
+        } else if (indent && x > 0) {
+          pendingSpace += this.doc.widthOfString(indent);
+        }
+        for (const word of hardLine.slice(indent.length).split(/( +)/)) {
+          if (word === '') continue;
+          const wordWidth = this.doc.widthOfString(word);
+          if (word.startsWith(' ')) {
+            if (x > 0) pendingSpace += wordWidth;
+            continue;
+          }
+          if (x > 0 && x + pendingSpace + wordWidth > width) {
+            if (pendingSpace > 0) finish();
+            else carryGroup();
+          }
+          this.doc.font(font).fontSize(size);
+          if (wordWidth <= width) {
+            place(word, wordWidth);
+            continue;
+          }
+          if (x > 0) finish();
+          for (const chunk of breakWord(this.doc, word, width)) {
+            if (x > 0) finish();
+            place(chunk, this.doc.widthOfString(chunk));
+          }
+        }
+      });
+    }
+    if (pieces.length || lines.length === 0) finish();
+    return lines;
   }
 
   rect(x: number, y: number, width: number, height: number,

@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import type { TableBlock } from '../core/presentation.ts';
-import { formatCell, headerRows, columnCount, numericColumns, type HeaderCell } from './format.ts';
+import { breakableWords, formatCell, headerRows, columnCount, numericColumns, type HeaderCell } from './format.ts';
 import { COLOURS, type SlideDeck, type TextStyle } from './slide-deck.ts';
 
 const debug = createDebug('report:slides');
@@ -63,8 +63,8 @@ interface ColumnNeeds {
 /** Splits text into the pieces a line may end after; each piece keeps its trailing break. */
 function pieces(text: string, rule: BreakRule): string[] {
   if (rule === 'none' || text === '') return [text];
-  const pattern = rule === 'label' ? /(?<=[ _])/ : /(?<= )/;
-  return text.split(pattern);
+  const words = breakableWords(text);
+  return rule === 'label' ? words.flatMap((word) => word.split(/(?<=_)/)) : words;
 }
 
 function cellStyle(size: number, header: boolean): TextStyle {
@@ -72,21 +72,34 @@ function cellStyle(size: number, header: boolean): TextStyle {
 }
 
 /**
- * Breaks text into lines no wider than `width`, at the break points of `rule` only. A
- * piece wider than `width` stays whole on its own line.
+ * Breaks text into lines no wider than `width`, filling each line greedily. A line ends
+ * at a space where it can. A word wider than `width` breaks at the other points of
+ * `rule` (after underscores in a label), and a piece wider still at characters: that
+ * happens only in a table whose columns were narrowed below their unbreakable pieces.
  */
 function wrapLines(deck: SlideDeck, text: string, width: number, style: TextStyle,
   rule: BreakRule): string[] {
+  const fits = (line: string) => deck.widthOf(line.trimEnd(), style) <= width;
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let current = '';
-    for (const piece of pieces(paragraph, rule)) {
-      const candidate = current + piece;
-      if (current && deck.widthOf(candidate.trimEnd(), style) > width) {
-        lines.push(current.trimEnd());
+    const add = (piece: string) => {
+      if (fits(current + piece)) current += piece;
+      else {
+        if (current.trim()) lines.push(current.trimEnd());
         current = piece;
-      } else {
-        current = candidate;
+      }
+    };
+    const words = rule === 'none' ? [paragraph] : breakableWords(paragraph);
+    for (const word of words) {
+      if (fits(current + word) || (current.trim() && fits(word))) {
+        add(word);
+        continue;
+      }
+      const parts = rule === 'label' ? word.split(/(?<=_)/) : [word];
+      for (const part of parts) {
+        if (fits(part)) add(part);
+        else for (const character of part) add(character);
       }
     }
     lines.push(current.trimEnd());
@@ -105,9 +118,10 @@ function bodyRules(table: TableBlock, numeric: boolean[]): BreakRule[] {
     (column < labels ? 'label' : isNumber ? 'none' : 'words'));
 }
 
+/** Formatted body cells, a missing value as on the page; cells past a row's end stay empty. */
 function bodyTexts(table: TableBlock, count: number): string[][] {
-  return table.rows.map((row) =>
-    Array.from({ length: count }, (_, column) => formatCell(row[column] ?? '')));
+  return table.rows.map((row) => Array.from({ length: count },
+    (_, column) => (column < row.length ? formatCell(row[column]) : '')));
 }
 
 /** Widens the columns under each spanning header cell until the cell's need fits. */
@@ -288,13 +302,13 @@ export function rowsThatFit(layout: TableLayout, start: number, height: number):
   return count;
 }
 
-/**
- * Draws one cell's lines. The lines were broken to fit already; the half point of slack
- * keeps the PDF library from breaking a line again over rounding.
- */
+/** Draws one cell's lines, each as broken by `wrapLines`, so that nothing wraps again. */
 function drawCell(deck: SlideDeck, lines: string[], x: number, y: number, width: number,
   style: TextStyle): void {
-  deck.text(lines.join('\n'), x + PADDING_X, y + PADDING_Y, inner(width) + 0.5, style);
+  const lineHeight = deck.lineHeight(style);
+  lines.forEach((line, index) => {
+    deck.textLine(line, x + PADDING_X, y + PADDING_Y + index * lineHeight, inner(width), style);
+  });
 }
 
 /** Draws rows [start, end) of the table with its header at (x, y); returns the height. */

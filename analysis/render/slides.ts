@@ -1,5 +1,7 @@
 import createDebug from 'debug';
-import type { BoxBlock, ChartBlock, CmsLabel, Part, TableBlock } from '../core/presentation.ts';
+import type {
+  Block, BoxBlock, ChartBlock, CmsLabel, NoteBlock, Part, TableBlock, TextBlock,
+} from '../core/presentation.ts';
 import type { ReportView, SectionView } from '../core/report-view.ts';
 import { writeFileAtomic } from '../core/files.ts';
 import { chartSize, renderChartPng, renderChartSvg } from './charts.ts';
@@ -27,7 +29,7 @@ const MIN_VISUAL_HEIGHT = 190;
 const MIN_CHART_HEIGHT = 150;
 const BOX_PADDING = 10;
 /** Least factor from a chart's CSS size to its size on a slide, for its text to stay legible. */
-const MIN_CHART_SCALE = 0.75;
+export const MIN_CHART_SCALE = 0.75;
 /** Largest share of the slide width that side items take beside charts. */
 const SIDE_SHARE = 0.5;
 /** Least height left below full-width side items for charts to be drawn there. */
@@ -133,6 +135,12 @@ function bulletParagraphs(bullets: string[]): Paragraph[] {
 /** A side item beside the charts: a table (from some row on) or a framed box. */
 type SideItem = { kind: 'table'; table: TableBlock; start: number } | { kind: 'box'; box: BoxBlock };
 
+type VisualBlock = TableBlock | BoxBlock | ChartBlock;
+
+function isVisual(block: Block): block is VisualBlock {
+  return block.kind === 'table' || block.kind === 'box' || block.kind === 'chart';
+}
+
 /** The rest of a part, drawn on the next slide. */
 interface Pending {
   side: SideItem[];
@@ -219,73 +227,132 @@ class SlideWriter {
     this.#y += height + 2 * BOX_PADDING + PARAGRAPH_GAP;
   }
 
+  /** Height that text and note blocks take when drawn one after the other. */
+  #flowHeight(blocks: Array<TextBlock | NoteBlock>): number {
+    const deck = this.#deck;
+    let height = 0;
+    for (const block of blocks) {
+      if (block.kind === 'note') {
+        const runs = inlineRuns(block.text);
+        height += deck.measureRuns(runs, CONTENT_WIDTH - 2 * BOX_PADDING, NOTE_STYLE)
+          + 2 * BOX_PADDING + PARAGRAPH_GAP;
+        continue;
+      }
+      for (const paragraph of markdownParagraphs(block.markdown, BULLET_STYLE)) {
+        const indent = paragraph.bullet ? BULLET_INDENT : 0;
+        height += deck.measureRuns(paragraph.runs, CONTENT_WIDTH - indent, paragraph.style)
+          + PARAGRAPH_GAP;
+      }
+    }
+    return height;
+  }
+
+  /**
+   * Draws a part's blocks in their order: text and notes flow down the slide, and each
+   * run of tables, boxes and charts between them is laid out together. Room is left
+   * below such a run for the text and notes that follow it, when they fit there.
+   */
   async #part(section: SectionView, part: Part): Promise<void> {
     this.#start(section.title, part.title);
+    const blocks = part.blocks;
+    let index = 0;
+    while (index < blocks.length) {
+      const block = blocks[index];
+      if (block.kind === 'text') {
+        this.#flow(markdownParagraphs(block.markdown, BULLET_STYLE));
+        index += 1;
+        continue;
+      }
+      if (block.kind === 'note') {
+        this.#note(block.text);
+        index += 1;
+        continue;
+      }
+      let end = index;
+      while (end < blocks.length && isVisual(blocks[end])) end += 1;
+      let next = end;
+      while (next < blocks.length && !isVisual(blocks[next])) next += 1;
+      const following = blocks.slice(end, next) as Array<TextBlock | NoteBlock>;
+      await this.#visuals(blocks.slice(index, end) as VisualBlock[], part.columns,
+        this.#flowHeight(following));
+      index = end;
+    }
+  }
+
+  /**
+   * Draws tables, boxes and charts from the current position, continuing on new slides
+   * as needed, and leaves the position below them. `reserve` is the height of what
+   * follows, kept free below the charts when they all fit above it.
+   */
+  async #visuals(blocks: VisualBlock[], columns: number | undefined, reserve: number):
+    Promise<void> {
     const side: SideItem[] = [];
     const charts: ChartBlock[] = [];
-    for (const block of part.blocks) {
-      if (block.kind === 'text') this.#flow(markdownParagraphs(block.markdown, BULLET_STYLE));
-      else if (block.kind === 'note') this.#note(block.text);
-      else if (block.kind === 'table') side.push({ kind: 'table', table: block, start: 0 });
+    for (const block of blocks) {
+      if (block.kind === 'table') side.push({ kind: 'table', table: block, start: 0 });
       else if (block.kind === 'box') side.push({ kind: 'box', box: block });
       else charts.push(block);
     }
-    let pending: Pending = { side, charts };
-    if (!side.length && !charts.length) return;
     if (CONTENT.bottom - this.#y < MIN_VISUAL_HEIGHT && this.#y > CONTENT.top) this.#continue();
+    let pending: Pending = { side, charts };
     for (;;) {
-      pending = await this.#visualRow(pending, part.columns);
+      const drawn = await this.#visualRow(pending, columns, reserve);
+      this.#y = drawn.bottom + PARAGRAPH_GAP;
+      pending = drawn.rest;
       if (!pending.side.length && !pending.charts.length) break;
       this.#continue();
     }
   }
 
   /**
-   * Draws side items and charts below the current position; returns the rest. Side items
-   * sit left of the charts when every table among them fits in half the slide without
-   * wrapping; otherwise they take the full width and the charts go below them, when
-   * there is room, or on the next slide.
+   * Draws side items and charts below the current position; returns the rest and the
+   * lowest point drawn. Side items sit left of the charts when every table among them
+   * fits in half the slide without wrapping; otherwise they take the full width and the
+   * charts go below them, when there is room, or on the next slide.
    */
-  async #visualRow(row: Pending, columns?: number): Promise<Pending> {
+  async #visualRow(row: Pending, columns: number | undefined, reserve: number):
+    Promise<{ rest: Pending; bottom: number }> {
     const deck = this.#deck;
     const top = this.#y;
     const height = CONTENT.bottom - top;
     if (!row.side.length) {
-      return { side: [], charts: await this.#drawCharts(row.charts, CONTENT.left, top,
-        CONTENT_WIDTH, height, columns) };
+      const drawn = await this.#drawCharts(row.charts, CONTENT.left, top, CONTENT_WIDTH, height,
+        columns, reserve);
+      return { rest: { side: [], charts: drawn.rest }, bottom: drawn.bottom };
     }
     const beside = CONTENT_WIDTH * SIDE_SHARE;
     if (row.charts.length && row.side.every((item) => fitsBeside(deck, item, beside))) {
       const natural = Math.max(...row.side.map((item) => item.kind === 'table'
         ? naturalTableWidth(deck, item.table) : boxWidth(deck, item.box)));
       const sideWidth = Math.min(Math.max(natural, 260), beside);
-      const drawn = this.#drawSide(row.side, CONTENT.left, top, sideWidth, height, false);
+      const drawn = this.#drawSide(row.side, CONTENT.left, top, sideWidth, height, 0);
       const chartsLeft = CONTENT.left + sideWidth + GAP;
-      const pendingCharts = await this.#drawCharts(row.charts, chartsLeft, top,
-        CONTENT.right - chartsLeft, height, columns);
-      return { side: drawn.rest, charts: pendingCharts };
+      const charts = await this.#drawCharts(row.charts, chartsLeft, top,
+        CONTENT.right - chartsLeft, height, columns, reserve);
+      return { rest: { side: drawn.rest, charts: charts.rest },
+        bottom: Math.max(drawn.y - GAP, charts.bottom) };
     }
     // The charts go below when the side items leave room for them at their base size;
     // otherwise the side items have the slide to themselves and may grow into it.
     const chartsBelow = row.charts.length > 0
       && CONTENT.bottom - (top + sideHeight(deck, row.side, CONTENT_WIDTH)) >= MIN_CHARTS_BELOW;
-    const drawn = this.#drawSide(row.side, CONTENT.left, top, CONTENT_WIDTH, height,
-      !chartsBelow);
+    const growRoom = chartsBelow ? 0 : height - reserve;
+    const drawn = this.#drawSide(row.side, CONTENT.left, top, CONTENT_WIDTH, height, growRoom);
     if (drawn.rest.length || !chartsBelow) {
-      return { side: drawn.rest, charts: row.charts };
+      return { rest: { side: drawn.rest, charts: row.charts }, bottom: drawn.y - GAP };
     }
-    const pendingCharts = await this.#drawCharts(row.charts, CONTENT.left, drawn.y,
-      CONTENT_WIDTH, CONTENT.bottom - drawn.y, columns);
-    return { side: [], charts: pendingCharts };
+    const charts = await this.#drawCharts(row.charts, CONTENT.left, drawn.y,
+      CONTENT_WIDTH, CONTENT.bottom - drawn.y, columns, reserve);
+    return { rest: { side: [], charts: charts.rest }, bottom: charts.bottom };
   }
 
   /**
    * Draws side items in a column of at most `width` from `top`; returns the items left
-   * for the next slide and the height reached. With `grow`, a lone table may take a
-   * larger font to fill the room below it.
+   * for the next slide and the height reached. With `growRoom`, a lone table may take a
+   * larger font to fill that much height.
    */
   #drawSide(items: SideItem[], x: number, top: number, width: number, height: number,
-    grow: boolean): { rest: SideItem[]; y: number } {
+    growRoom: number): { rest: SideItem[]; y: number } {
     const deck = this.#deck;
     let y = top;
     const bottom = top + height;
@@ -299,7 +366,7 @@ class SlideWriter {
         y += drawBox(deck, item.box, x, y, boxWide, bottom - y) + GAP;
         continue;
       }
-      const room = grow && items.length === 1 && item.start === 0 ? bottom - y : 0;
+      const room = growRoom > 0 && items.length === 1 && item.start === 0 ? growRoom : 0;
       const layout = layoutTable(deck, item.table, width, room);
       let count = rowsThatFit(layout, item.start, bottom - y);
       const remaining = item.table.rows.length - item.start;
@@ -319,21 +386,36 @@ class SlideWriter {
     return { rest: [], y };
   }
 
-  async #drawCharts(charts: ChartBlock[], x: number, top: number, width: number, height: number,
-    columns?: number): Promise<ChartBlock[]> {
-    if (!charts.length) return [];
-    const grid = chooseGrid(this.#deck, charts, width, height, columns);
+  /**
+   * Draws as many charts as the grid puts on this slide; returns the others and the
+   * lowest point drawn. The charts keep `reserve` free below them when all of them fit
+   * above it; otherwise they take the whole height and what follows moves on.
+   */
+  async #drawCharts(charts: ChartBlock[], x: number, top: number, width: number,
+    height: number, columns: number | undefined, reserve: number):
+    Promise<{ rest: ChartBlock[]; bottom: number }> {
+    if (!charts.length) return { rest: [], bottom: top };
+    const deck = this.#deck;
+    let grid = chooseGrid(deck, charts, width, height, columns);
+    if (reserve > 0 && height - reserve >= MIN_VISUAL_HEIGHT) {
+      const above = chooseGrid(deck, charts, width, height - reserve, columns);
+      if (above.perSlide >= charts.length) grid = above;
+    }
     const shown = charts.slice(0, grid.perSlide);
+    let bottom = top;
     for (let index = 0; index < shown.length; index += 1) {
       const column = index % grid.columns;
-      const rowIndex = Math.floor(index / grid.columns);
-      await this.#chart(shown[index], x + column * (grid.cellWidth + GAP),
-        top + rowIndex * (grid.cellHeight + GAP), grid.cellWidth, grid.cellHeight);
+      const rowTop = top + Math.floor(index / grid.columns) * (grid.cellHeight + GAP);
+      const used = await this.#chart(shown[index], x + column * (grid.cellWidth + GAP), rowTop,
+        grid.cellWidth, grid.cellHeight);
+      bottom = Math.max(bottom, rowTop + used);
     }
-    return charts.slice(grid.perSlide);
+    return { rest: charts.slice(grid.perSlide), bottom };
   }
 
-  async #chart(block: ChartBlock, x: number, y: number, width: number, height: number): Promise<void> {
+  /** Draws a chart with its title and caption in a cell; returns the height used. */
+  async #chart(block: ChartBlock, x: number, y: number, width: number, height: number):
+    Promise<number> {
     const deck = this.#deck;
     const titleHeight = deck.text(block.title, x, y, width, CHART_TITLE_STYLE, { maxLines: 1 }) + 4;
     const captionHeight = block.caption ? deck.measure(block.caption, width, CAPTION_STYLE) + 4 : 0;
@@ -368,6 +450,7 @@ class SlideWriter {
       deck.text(block.caption, x, top + drawnHeight + 4, width, CAPTION_STYLE,
         { maxLines: Math.max(1, Math.floor(captionHeight / deck.lineHeight(CAPTION_STYLE))) });
     }
+    return titleHeight + drawnHeight + captionHeight;
   }
 }
 
@@ -380,8 +463,10 @@ interface Grid {
 
 /**
  * Chooses the chart grid for a box: `columns` when given, otherwise the column count
- * that draws the charts largest. When rows would get lower than MIN_CHART_HEIGHT, fewer
- * rows go on this slide and the other charts move on.
+ * that draws the charts largest. Rows are limited so that no chart is drawn below
+ * MIN_CHART_SCALE of its drawing size, or below the scale that the column width gives
+ * it where that is smaller, nor lower than MIN_CHART_HEIGHT; the charts that do not
+ * fit move on to the next slide.
  */
 function chooseGrid(deck: SlideDeck, charts: ChartBlock[], width: number, height: number,
   columns?: number): Grid {
@@ -389,22 +474,28 @@ function chooseGrid(deck: SlideDeck, charts: ChartBlock[], width: number, height
   const candidates = columns ? [Math.max(1, Math.min(columns, charts.length))]
     : Array.from({ length: Math.min(charts.length, 4) }, (_, i) => i + 1);
   let best: Grid | undefined;
-  let bestScale = -1;
+  let bestScore = -1;
   for (const count of candidates) {
     const cellWidth = (width - GAP * (count - 1)) / count;
-    const maxRows = Math.max(1, Math.floor((height + GAP) / (MIN_CHART_HEIGHT + chrome + GAP)));
-    const rows = Math.min(Math.ceil(charts.length / count), maxRows);
-    const cellHeight = (height - GAP * (rows - 1)) / rows;
-    const scale = Math.min(...charts.slice(0, rows * count).map((chart) => {
+    const cellHeight = (rows: number) => (height - GAP * (rows - 1)) / rows;
+    const scales = (rows: number) => charts.slice(0, rows * count).map((chart) => {
       const size = chartSize(chart);
-      return Math.min(cellWidth / size.width, (cellHeight - chrome) / size.height);
-    }));
+      const caption = chart.caption ? deck.measure(chart.caption, cellWidth, CAPTION_STYLE) + 4 : 0;
+      const widthScale = cellWidth / size.width;
+      const drawing = cellHeight(rows) - chrome - caption;
+      return { widthScale, scale: Math.min(widthScale, drawing / size.height), drawing };
+    });
+    const legible = (rows: number) => scales(rows).every((chart) => chart.drawing >= MIN_CHART_HEIGHT
+      && chart.scale >= Math.min(MIN_CHART_SCALE, chart.widthScale) - 1e-9);
+    let rows = Math.ceil(charts.length / count);
+    while (rows > 1 && !legible(rows)) rows -= 1;
+    const scale = Math.min(...scales(rows).map((chart) => chart.scale));
     // Prefer fitting all charts on one slide, then the larger drawing.
     const fitsAll = rows * count >= charts.length ? 1 : 0;
     const score = fitsAll * 1000 + scale;
-    if (score > bestScale) {
-      bestScale = score;
-      best = { columns: count, perSlide: rows * count, cellWidth, cellHeight };
+    if (score > bestScore) {
+      bestScore = score;
+      best = { columns: count, perSlide: rows * count, cellWidth, cellHeight: cellHeight(rows) };
     }
   }
   return best!;

@@ -12,8 +12,13 @@
   const AXIS_TITLE_SIZE = 14;
   const CMS_LABEL_SIZE = 16;
   const MIN_CMS_LABEL_SIZE = 10;
-  /** Below this width (CSS pixels) a page chart gets a taller shape and no side legend. */
-  const NARROW_WIDTH = 560;
+  /**
+   * Below this viewport width (CSS pixels), a phone held upright, page charts get a
+   * taller shape, smaller text and no side legend. The viewport decides, not the chart's
+   * frame: two charts side by side in a wide window have narrow frames but the room of
+   * a desktop screen, and their text stays at full size.
+   */
+  const NARROW_VIEWPORT = 600;
   /** Width over height of a chart on a narrow screen, at most: taller than wide. */
   const NARROW_ASPECT = 0.8;
   /** Factor on the text sizes of a chart on a narrow screen. */
@@ -256,15 +261,15 @@
       const wide = { aspectRatio: width / height, legend: legend.position };
       // A narrow screen gets a taller chart with smaller text, and a legend beside the
       // data moves above it, where it takes no width from the data. The choice is made
-      // once, for the width the page has when it is drawn.
+      // once, for the viewport width the page has when it is drawn.
       const fonts = [legend.labels.font];
       for (const scale of Object.values(config.options.scales || {})) {
         if (scale.ticks && scale.ticks.font) fonts.push(scale.ticks.font);
         if (scale.title && scale.title.font) fonts.push(scale.title.font);
       }
       const sizes = fonts.map((font) => font.size);
-      const adapt = (options, frameWidth) => {
-        const narrow = frameWidth < NARROW_WIDTH;
+      const adapt = (options, viewportWidth) => {
+        const narrow = viewportWidth < NARROW_VIEWPORT;
         options.aspectRatio = narrow ? Math.min(wide.aspectRatio, NARROW_ASPECT) : wide.aspectRatio;
         const side = wide.legend === 'left' || wide.legend === 'right';
         options.plugins.legend.position = narrow && side ? 'top' : wide.legend;
@@ -272,7 +277,7 @@
           if (typeof sizes[i] === 'number') font.size = narrow ? sizes[i] * NARROW_TEXT : sizes[i];
         });
       };
-      adapt(config.options, canvas.parentElement ? canvas.parentElement.clientWidth : width);
+      adapt(config.options, document.documentElement.clientWidth || globalThis.innerWidth);
       // No animation: a chart shows its values at once, and screenshots are stable.
       config.options.animation = false;
       config.plugins = [cmsLabelPlugin, whiteBackgroundPlugin];

@@ -7,7 +7,7 @@ import type { ReportView } from '../../analysis/core/report-view.ts';
 import { formatCell } from '../../analysis/render/format.ts';
 import { CONTENT, SlideDeck } from '../../analysis/render/slide-deck.ts';
 import {
-  BASE_TABLE_SIZE, MAX_TABLE_SIZE, MIN_TABLE_SIZE, layoutTable,
+  BASE_TABLE_SIZE, MAX_TABLE_SIZE, MIN_TABLE_SIZE, drawTableSlice, layoutTable,
 } from '../../analysis/render/slide-tables.ts';
 import { renderSlides } from '../../analysis/render/slides.ts';
 import { barChart } from '../fixtures/render/charts.ts';
@@ -111,4 +111,50 @@ test('short table grows into the room', () => {
   assert.ok(!grown.wrapped);
   const tight = layoutTable(deck, smallTable, CONTENT_WIDTH, 200);
   assert.ok(tight.size > BASE_TABLE_SIZE && tight.size < MAX_TABLE_SIZE, `size ${tight.size}`);
+});
+
+test('header lines stay above first row', () => {
+  const deck = newDeck();
+  const table: TableBlock = {
+    kind: 'table', id: 'samples',
+    header: [['set', 'file', 'events', 'sum of genWeight (from)', 'HT from']],
+    labelColumns: 1,
+    rows: [['standard', 'GJet_v11_Skim.root', 100, '211846 (Runs tree)', 'GEN jets']],
+  };
+  const layout = layoutTable(deck, table, 400);
+  const sumw = layout.headerLines[0][3];
+  assert.ok(sumw.length > 1, 'the header must wrap at 400 pt for this test');
+  drawTableSlice(deck, layout, 0, 1, 40, 100, false);
+  const headerBottom = 100 + layout.headerHeights[0];
+  const drawnHeader = deck.layout.filter((box) => box.kind === 'text'
+    && layout.headerLines[0].flat().includes(box.label ?? ''));
+  assert.equal(drawnHeader.length, layout.headerLines[0].flat().length, 'one box per line');
+  for (const box of drawnHeader) {
+    assert.ok(box.y + box.height <= headerBottom + 0.01, `'${box.label}' runs into the rows`);
+  }
+  const firstRow = deck.layout.find((box) => box.label === 'standard');
+  assert.ok(firstRow && firstRow.y >= headerBottom, 'first row starts inside the header');
+});
+
+test('text cells wrap at spaces', () => {
+  const deck = newDeck();
+  const table: TableBlock = {
+    kind: 'table', id: 'ranks', header: [['Step', '1st', '2nd']], labelColumns: 1,
+    rows: [['Step 3 (+ m_lv)', 'missing_energy_magnitude 9.8 ± 1.0', 'jet_1_pt 7.3 ± 0.7']],
+  };
+  const layout = layoutTable(deck, table, 340);
+  assert.deepEqual(layout.rowLines[0][1], ['missing_energy_magnitude', '9.8 ± 1.0']);
+  assert.ok(!layout.rowLines[0].flat().some((line) => line.endsWith('±')), 'a ± ends a line');
+  // A label breaks at a space before it breaks after an underscore.
+  assert.ok(layout.rowLines[0][0].every((line) => !line.endsWith('_')),
+    `label lines ${JSON.stringify(layout.rowLines[0][0])}`);
+});
+
+test('missing cell shows a dash', () => {
+  const deck = newDeck();
+  const table: TableBlock = { kind: 'table', id: 'gap', header: [['a', 'b', 'c']],
+    rows: [['x', null, 1], ['y', 2]] };
+  const layout = layoutTable(deck, table, CONTENT_WIDTH);
+  assert.deepEqual(layout.rowLines[0][1], [formatCell(null)]);
+  assert.deepEqual(layout.rowLines[1][2], ['']);
 });

@@ -5,8 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { renderSlides } from '../../analysis/render/slides.ts';
-import { PAGE } from '../../analysis/render/slide-deck.ts';
+import type { ChartBlock, Part } from '../../analysis/core/presentation.ts';
+import type { ReportView } from '../../analysis/core/report-view.ts';
+import { MIN_CHART_SCALE, renderSlides } from '../../analysis/render/slides.ts';
+import { PAGE, SlideDeck } from '../../analysis/render/slide-deck.ts';
+import { barChart } from '../fixtures/render/charts.ts';
 import { fixtureReports } from '../fixtures/render/reports.ts';
 import { layoutReport } from '../fixtures/render/slide-layouts.ts';
 
@@ -99,4 +102,77 @@ test('PDF embeds fonts with Greek letters', { skip: noPoppler }, async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+function oneSection(parts: Part[]): ReportView {
+  const section = { ...layoutReport.sections[0], motivation: [], presentation: { parts } };
+  return { ...layoutReport, sections: [section] };
+}
+
+test('note after charts is drawn below them', async () => {
+  const { layout } = await renderSlides(layoutReport);
+  const note = layout.find((box) => box.kind === 'text'
+    && box.label?.startsWith('A note after the charts'));
+  assert.ok(note, 'note not drawn');
+  const charts = layout.filter((box) => box.kind === 'chart-svg' && box.page === note.page);
+  assert.equal(charts.length, 4, 'the four grid charts share the note slide');
+  const lowest = Math.max(...charts.map((box) => box.y + box.height));
+  assert.ok(note.y >= lowest, `note at ${note.y} pt, charts reach ${lowest} pt`);
+});
+
+test('chart grid keeps charts legible', async () => {
+  const tall = Array.from({ length: 8 }, (_, i): ChartBlock =>
+    ({ ...barChart, id: `tall-${i}`, title: `Step ${i}`, width: 560, height: 400 }));
+  const flat = Array.from({ length: 8 }, (_, i): ChartBlock =>
+    ({ ...barChart, id: `flat-${i}`, title: `Flat ${i}`, width: 400, height: 200 }));
+  const { layout } = await renderSlides(oneSection([
+    { title: 'Tall', columns: 2, blocks: tall },
+    { title: 'Flat', columns: 2, blocks: flat },
+  ]));
+  for (const [charts, perSlide] of [[tall, 2], [flat, 4]] as const) {
+    const drawn = layout.filter((box) => box.kind === 'chart-svg'
+      && charts.some((chart) => chart.id === box.label));
+    assert.equal(drawn.length, 8);
+    const pages = new Map<number, number>();
+    for (const box of drawn) pages.set(box.page, (pages.get(box.page) ?? 0) + 1);
+    assert.deepEqual([...pages.values()], [perSlide, perSlide, perSlide, perSlide].slice(0,
+      8 / perSlide), `charts per slide for ${charts[0].id}`);
+    for (const box of drawn) {
+      // svg-to-pdfkit keeps the aspect ratio, so the box height gives the scale.
+      const chart = charts.find((block) => block.id === box.label)!;
+      const scale = Math.min(box.width / chart.width!, box.height / chart.height!);
+      assert.ok(scale >= MIN_CHART_SCALE - 0.005, `${box.label} drawn at ${scale.toFixed(3)}`);
+    }
+  }
+});
+
+test('runs measure as they are drawn', () => {
+  const deck = new SlideDeck(layoutReport);
+  deck.addBlankPage();
+  const style = { size: 13 };
+  const plain = 'The selection keeps events with one photon and two jets';
+  const runs = [{ text: 'The selection keeps events with ' }, { text: 'one', bold: true },
+    { text: ' photon and two jets' }];
+  // Wide enough for the text with one bold word, too narrow for all of it in bold.
+  const width = deck.widthOf(plain, style) + deck.widthOf('one', { ...style, font: 'bold' })
+    - deck.widthOf('one', style) + 1;
+  assert.ok(deck.measure(plain, width, { ...style, font: 'bold' }) > deck.lineHeight(style),
+    'the all-bold text must need two lines for this test');
+  const measured = deck.measureRuns(runs, width, style);
+  assert.equal(measured, deck.lineHeight(style));
+  assert.equal(deck.runs(runs, 40, 100, width, style), measured);
+});
+
+test('runs keep code indents and wrap', () => {
+  const deck = new SlideDeck(layoutReport);
+  deck.addBlankPage();
+  const style = { size: 13 };
+  const code = [{ text: 'for x in xs:\n    fill(x)', code: true }];
+  // A line is at least as high as a line in the paragraph's style.
+  assert.equal(deck.measureRuns(code, 400, style), 2 * deck.lineHeight(style));
+  assert.equal(deck.runs(code, 40, 100, 400, style), 2 * deck.lineHeight(style));
+  const long = [{ text: 'word '.repeat(60) }];
+  const height = deck.measureRuns(long, 300, style);
+  assert.ok(height >= 4 * deck.lineHeight(style), `${height} pt for 60 words in 300 pt`);
+  assert.equal(deck.runs(long, 40, 100, 300, style), height);
 });
