@@ -389,7 +389,9 @@ class SlideWriter {
   /**
    * Draws as many charts as the grid puts on this slide; returns the others and the
    * lowest point drawn. The charts keep `reserve` free below them when all of them fit
-   * above it; otherwise they take the whole height and what follows moves on.
+   * above it, and also when all of them fit only without it, so that what follows does
+   * not stand alone on the next slide: some charts then move on with it. When they do
+   * not all fit even in the whole height, they take it.
    */
   async #drawCharts(charts: ChartBlock[], x: number, top: number, width: number,
     height: number, columns: number | undefined, reserve: number):
@@ -397,9 +399,9 @@ class SlideWriter {
     if (!charts.length) return { rest: [], bottom: top };
     const deck = this.#deck;
     let grid = chooseGrid(deck, charts, width, height, columns);
-    if (reserve > 0 && height - reserve >= MIN_VISUAL_HEIGHT) {
-      const above = chooseGrid(deck, charts, width, height - reserve, columns);
-      if (above.perSlide >= charts.length) grid = above;
+    if (reserve > 0 && height - reserve >= MIN_VISUAL_HEIGHT
+      && grid.perSlide >= charts.length) {
+      grid = chooseGrid(deck, charts, width, height - reserve, columns);
     }
     const shown = charts.slice(0, grid.perSlide);
     let bottom = top;

@@ -268,16 +268,21 @@
         if (scale.title && scale.title.font) fonts.push(scale.title.font);
       }
       const sizes = fonts.map((font) => font.size);
-      const adapt = (options, viewportWidth) => {
+      const adapt = (options, viewportWidth, frameWidth) => {
         const narrow = viewportWidth < NARROW_VIEWPORT;
-        options.aspectRatio = narrow ? Math.min(wide.aspectRatio, NARROW_ASPECT) : wide.aspectRatio;
+        // Text keeps its size in a frame narrower than the drawing, so the chart keeps
+        // its drawing height there (down to NARROW_ASPECT) instead of squeezing the data.
+        const kept = frameWidth < width ? Math.max(frameWidth / height, NARROW_ASPECT) : Infinity;
+        options.aspectRatio = narrow ? Math.min(wide.aspectRatio, NARROW_ASPECT)
+          : Math.min(wide.aspectRatio, kept);
         const side = wide.legend === 'left' || wide.legend === 'right';
         options.plugins.legend.position = narrow && side ? 'top' : wide.legend;
         fonts.forEach((font, i) => {
           if (typeof sizes[i] === 'number') font.size = narrow ? sizes[i] * NARROW_TEXT : sizes[i];
         });
       };
-      adapt(config.options, document.documentElement.clientWidth || globalThis.innerWidth);
+      adapt(config.options, document.documentElement.clientWidth || globalThis.innerWidth,
+        canvas.parentElement ? canvas.parentElement.clientWidth : width);
       // No animation: a chart shows its values at once, and screenshots are stable.
       config.options.animation = false;
       config.plugins = [cmsLabelPlugin, whiteBackgroundPlugin];

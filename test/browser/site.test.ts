@@ -184,6 +184,74 @@ for (const report of fixtureReports) {
   });
 }
 
+/** Per drawn chart: its id, its aspect ratio on the page and the one its block gives. */
+const CHART_SHAPES = `[...document.querySelectorAll('canvas[data-chart]')].map((canvas) => {
+  const source = JSON.parse(document.getElementById('chart-' + canvas.dataset.chart).textContent);
+  const options = Chart.getChart(canvas).options;
+  return { id: canvas.dataset.chart, drawn: options.aspectRatio,
+    legendFont: options.plugins.legend.labels.font.size, width: source.width, height: source.height, frame: canvas.parentElement.clientWidth };
+})`;
+
+interface ChartShape {
+  id: string;
+  drawn: number;
+  legendFont: number;
+  width: number;
+  height: number;
+  frame: number;
+}
+
+/** The aspect ratio report-charts.js must give a chart, for the viewport it is in. */
+function expectedAspect(shape: ChartShape, narrow: boolean): number {
+  const aspect = shape.width / shape.height;
+  if (narrow) return Math.min(aspect, 0.8);
+  // A frame narrower than the drawing keeps the drawing's height, down to 0.8.
+  return shape.frame < shape.width ? Math.min(aspect, Math.max(shape.frame / shape.height, 0.8))
+    : aspect;
+}
+
+test('page charts follow viewport width', { skip }, async () => {
+  for (const [width, narrow] of [[1280, false], [375, true]] as const) {
+    const { page } = await visit(`${fixtureReports[0].name}/index.html`, width);
+    await page.waitForFunction("document.querySelectorAll('figure.chart-drawn').length > 0");
+    const shapes = await page.evaluate<ChartShape[]>(CHART_SHAPES);
+    assert.ok(shapes.length > 0);
+    if (!narrow) {
+      assert.ok(shapes.some((shape) => shape.frame < 560), 'no chart frame under 560 px at 1280');
+    }
+    for (const shape of shapes) {
+      const expected = expectedAspect(shape, narrow);
+      assert.ok(Math.abs(shape.drawn - expected) < 1e-6,
+        `${shape.id} at ${width} px: aspect ratio ${shape.drawn}, expected ${expected}`);
+      // 13 px is the base font size of report-charts.js, 0.85 its factor on a phone.
+      const font = narrow ? 13 * 0.85 : 13;
+      assert.ok(Math.abs(shape.legendFont - font) < 1e-6,
+        `${shape.id} at ${width} px: legend font ${shape.legendFont} px, expected ${font}`);
+    }
+    await page.close();
+  }
+});
+
+test('text cells wrap to fit the page', { skip }, async () => {
+  const { page } = await visit(`${fixtureReports[1].name}/index.html`, 1280);
+  const table = await page.evaluate<{ scroll: number; client: number; lines: number;
+    indent: string; missing: string }>(`(() => {
+    const figure = document.getElementById('leading-inputs');
+    const frame = figure.querySelector('.table-scroll');
+    const cell = figure.querySelector('tbody td');
+    const lineHeight = parseFloat(getComputedStyle(cell).lineHeight);
+    const label = figure.querySelectorAll('tbody th')[1];
+    return { scroll: frame.scrollWidth, client: frame.clientWidth,
+      lines: Math.round((cell.clientHeight - 8) / lineHeight),
+      indent: label.textContent, missing: figure.querySelectorAll('tbody tr')[1].children[2].textContent };
+  })()`);
+  assert.ok(table.scroll <= table.client, `table is ${table.scroll} px wide in ${table.client} px`);
+  assert.ok(table.lines >= 2, `a text cell has ${table.lines} line(s)`);
+  assert.ok(table.indent.startsWith('  of which'), `label reads '${table.indent}'`);
+  assert.equal(table.missing, '–');
+  await page.close();
+});
+
 test('raw HTML in bullets renders as text', { skip }, async () => {
   const { page } = await visit(`${fixtureReports[0].name}/index.html`, 1280);
   const text = await page.textContent('#delta-r');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatCell, numericColumns } from '../../analysis/render/format.ts';
 import { inlineRuns, renderInline } from '../../analysis/render/markdown.ts';
-import { scriptJson } from '../../analysis/render/site-view.ts';
+import { breakableHtml, scriptJson } from '../../analysis/render/site-view.ts';
 
 test('formatCell formats numbers', () => {
   assert.equal(formatCell(null), '–');
@@ -43,4 +43,15 @@ test('scriptJson cannot close its script', () => {
   const json = scriptJson({ title: '</script><script>alert(1)</script>' });
   assert.ok(!json.includes('<'));
   assert.deepEqual(JSON.parse(json), { title: '</script><script>alert(1)</script>' });
+});
+
+test('breakableHtml keeps indent and ±', () => {
+  assert.equal(breakableHtml('  of which HT', true),
+    '<span class="indent">  </span><span class="nobr">of</span> <span class="nobr">which</span> '
+    + '<span class="nobr">HT</span>');
+  assert.equal(breakableHtml('jet_1_pt 7.3 ± 0.7', false),
+    '<span class="nobr">jet_1_pt</span> <span class="nobr">7.3 ± 0.7</span>');
+  assert.equal(breakableHtml('m_lv', true),
+    '<span class="nobr">m_</span><wbr><span class="nobr">lv</span>');
+  assert.equal(breakableHtml('a<b', false), '<span class="nobr">a&lt;b</span>');
 });
