@@ -30,6 +30,13 @@ const MIN_CHART_HEIGHT = 150;
 const BOX_PADDING = 10;
 /** Least factor from a chart's CSS size to its size on a slide, for its text to stay legible. */
 export const MIN_CHART_SCALE = 0.75;
+/**
+ * Least factor from a chart's CSS size to its size in a grid of several rows. A chart
+ * drawn below MIN_CHART_SCALE is laid out again at its drawn size / MIN_CHART_SCALE
+ * (see `#chart`), and this floor keeps that layout at MIN_CHART_SCALE of the CSS size at
+ * least, so that its axis labels do not crowd into one another.
+ */
+const MIN_GRID_SCALE = MIN_CHART_SCALE * MIN_CHART_SCALE;
 /** Largest share of the slide width that side items take beside charts. */
 const SIDE_SHARE = 0.5;
 /** Least height left below full-width side items for charts to be drawn there. */
@@ -388,10 +395,9 @@ class SlideWriter {
 
   /**
    * Draws as many charts as the grid puts on this slide; returns the others and the
-   * lowest point drawn. The charts keep `reserve` free below them when all of them fit
-   * above it, and also when all of them fit only without it, so that what follows does
-   * not stand alone on the next slide: some charts then move on with it. When they do
-   * not all fit even in the whole height, they take it.
+   * lowest point drawn. When all charts fit in the whole height, the grid keeps `reserve`
+   * free below them, even if some charts then move on: what follows the charts should
+   * not stand alone on the next slide. Otherwise the charts take the whole height.
    */
   async #drawCharts(charts: ChartBlock[], x: number, top: number, width: number,
     height: number, columns: number | undefined, reserve: number):
@@ -404,6 +410,9 @@ class SlideWriter {
       grid = chooseGrid(deck, charts, width, height - reserve, columns);
     }
     const shown = charts.slice(0, grid.perSlide);
+    debug(`charts '${charts[0].id}' and on: ${shown.length} of ${charts.length} in ` +
+      `${grid.columns} columns, cells ${grid.cellWidth.toFixed(0)} x ` +
+      `${grid.cellHeight.toFixed(0)} pt, ${reserve.toFixed(0)} pt reserved below`);
     let bottom = top;
     for (let index = 0; index < shown.length; index += 1) {
       const column = index % grid.columns;
@@ -466,9 +475,9 @@ interface Grid {
 /**
  * Chooses the chart grid for a box: `columns` when given, otherwise the column count
  * that draws the charts largest. Rows are limited so that no chart is drawn below
- * MIN_CHART_SCALE of its drawing size, or below the scale that the column width gives
- * it where that is smaller, nor lower than MIN_CHART_HEIGHT; the charts that do not
- * fit move on to the next slide.
+ * MIN_GRID_SCALE of its drawing size (or below the scale that the column width gives it,
+ * where that is smaller) nor lower than MIN_CHART_HEIGHT. The charts that do not fit
+ * move on to the next slide.
  */
 function chooseGrid(deck: SlideDeck, charts: ChartBlock[], width: number, height: number,
   columns?: number): Grid {
@@ -485,10 +494,11 @@ function chooseGrid(deck: SlideDeck, charts: ChartBlock[], width: number, height
       const caption = chart.caption ? deck.measure(chart.caption, cellWidth, CAPTION_STYLE) + 4 : 0;
       const widthScale = cellWidth / size.width;
       const drawing = cellHeight(rows) - chrome - caption;
-      return { widthScale, scale: Math.min(widthScale, drawing / size.height), drawing };
+      return { widthScale, scale: Math.min(widthScale, drawing / size.height) };
     });
-    const legible = (rows: number) => scales(rows).every((chart) => chart.drawing >= MIN_CHART_HEIGHT
-      && chart.scale >= Math.min(MIN_CHART_SCALE, chart.widthScale) - 1e-9);
+    const legible = (rows: number) => cellHeight(rows) - chrome >= MIN_CHART_HEIGHT
+      && scales(rows).every((chart) =>
+        chart.scale >= Math.min(MIN_GRID_SCALE, chart.widthScale) - 1e-9);
     let rows = Math.ceil(charts.length / count);
     while (rows > 1 && !legible(rows)) rows -= 1;
     const scale = Math.min(...scales(rows).map((chart) => chart.scale));
