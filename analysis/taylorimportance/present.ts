@@ -100,7 +100,7 @@ function rankingTable<Entry extends RankedInput | RankedPair>(result: TaylorImpo
       : `Leading pairs, normalised mean ${symbol(result, 2)} (%)`,
     header: [['Step', ...Array.from({ length: ranks }, (_, r) => ordinal(r + 1))]],
     rows,
-    labelColumns: ranks + 1,
+    labelColumns: 1,
     caption: `Normalised mean ${symbol(result, order)} over all events in percent, ± the ` +
       'standard deviation of the trainings.' +
       (order === 2 ? ' A squared input is the diagonal term, with 1/2.' : '') +
