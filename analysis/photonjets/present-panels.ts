@@ -20,7 +20,7 @@ export const SHAPE_AXIS = '1/N dN/dΔR';
  * shape fills that cell.
  */
 const PANEL_WIDTH = 440;
-const PANEL_HEIGHT = 210;
+const PANEL_HEIGHT = 240;
 /**
  * Text sizes in CSS pixels, below the styling's defaults. On a slide a panel is laid out
  * at about 3/4 of its CSS size, where its ratio panel, about 45 px high, must hold three
