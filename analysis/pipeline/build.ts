@@ -33,7 +33,7 @@ export interface BuildSummary {
   reports: string[];
   /** Studies run, as `<report>/<study>`. */
   ran: string[];
-  /** Studies whose current results were reused. */
+  /** Studies whose last results were reused (current, or kept by --only). */
   reused: string[];
 }
 
@@ -331,10 +331,10 @@ async function copyStudyFiles(fromDir: string, toDir: string, name: string): Pro
 }
 
 /**
- * Rebuilds a report's site and slides from an archive alone. The archive is checked and
- * unpacked into the staging folder, its results checked against the result schemas and
- * rendered there; only then do its content/ and results/ move into `root`, which must not
- * hold that report already, so that no working copy is overwritten.
+ * Rebuilds a report's site and slides from an archive alone. The archive is checked,
+ * unpacked into the staging folder, and its results are checked and rendered there. Only
+ * then do its content/ and results/ move into `root`. The root must not hold that report
+ * already, so that no working copy is overwritten.
  */
 async function rebuildFromArchive(root: string, archive: string, log: Logger): Promise<BuildSummary> {
   const { extractArchive } = await import('../archive/archive.ts');

@@ -48,8 +48,8 @@ export async function createStaging(root: string, log: Logger): Promise<Staging>
 }
 
 /**
- * Each swap is two renames, the previous folder parked in the staging folder until its
- * replacement is in; the parked folders go with the staging folder.
+ * Swaps each folder in with two renames. The previous folder is parked in the staging
+ * folder until its replacement is in, and is removed with the staging folder.
  */
 async function moveIntoPlace(root: string, staging: string, reports: string[]): Promise<void> {
   await mkdir(join(root, 'results'), { recursive: true });
