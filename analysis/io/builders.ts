@@ -81,3 +81,15 @@ function grow(values: Float64Array): Float64Array {
   grown.set(values);
   return grown;
 }
+
+/** Joins arrays end to end into one of `length` values; a single part is returned as it is. */
+export function concatFloat64(parts: Float64Array[], length: number): Float64Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Float64Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

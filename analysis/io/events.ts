@@ -4,6 +4,7 @@ import fg from 'fast-glob';
 import { InputError } from '../core/errors.ts';
 import { readCsvChunks, readCsvHeader } from './csv.ts';
 import { checkBranches, openRootTree, readRootRange } from './root.ts';
+import { concatFloat64 } from './builders.ts';
 
 /**
  * Event input: ROOT TTrees (through jsroot) and CSV files, read as one chain of files in
@@ -171,19 +172,8 @@ export async function readColumns(source: EventSource, columns: string[]):
     }
     length += chunk.length;
   }
-  return { length, columns: Object.fromEntries(columns.map((c) => [c, concat(parts[c], length)])),
+  return { length, columns: Object.fromEntries(columns.map((c) => [c, concatFloat64(parts[c], length)])),
     files: source.files };
-}
-
-function concat(parts: Float64Array[], length: number): Float64Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Float64Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /** Names of the branches (or CSV header columns) available in one file. */

@@ -2,6 +2,7 @@ import type { RunJob } from '../core/jobs.ts';
 import {
   encodeColumn, variableChunks, type NanoAodJobInput, type NanoAodJobOutput,
 } from './nanoaod-variables.ts';
+import { concatFloat64 } from '../io/builders.ts';
 
 /**
  * Reads T' variables and flat branches over a run of NanoAOD files, in a worker or as a
@@ -32,17 +33,8 @@ export const runJob: RunJob<NanoAodJobInput, NanoAodJobOutput> = async (input, p
   const output: NanoAodJobOutput = { length, summary };
   if (input.keep) {
     output.columns = {};
-    for (const name of input.names) output.columns[name] = encodeColumn(concatParts(parts[name], length));
+    for (const name of input.names) output.columns[name] = encodeColumn(concatFloat64(parts[name], length));
   }
   return output;
 };
 
-function concatParts(parts: Float64Array[], length: number): Float64Array {
-  const out = new Float64Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

@@ -5,6 +5,7 @@ import { isJagged, listBranches, readChunks, type EventSource } from '../io/even
 import { closestNames } from '../io/names.ts';
 import { computeTprimeVariables, TPRIME_VARIABLES, tprimeBranches } from './tprime.ts';
 import type { TprimeConfig } from './tprime-config.ts';
+import { concatFloat64 } from '../io/builders.ts';
 
 /** Columns read over a chain of files, one value per event. */
 export interface EventColumns {
@@ -55,7 +56,7 @@ export async function readNanoAodVariables(source: EventSource, config: TprimeCo
     length += columns.length;
   }
   const columns: Record<string, Float64Array> = {};
-  for (const name of unique) columns[name] = concat(parts.get(name)!, length);
+  for (const name of unique) columns[name] = concatFloat64(parts.get(name)!, length);
   return { length, columns, files: source.files };
 }
 
@@ -119,7 +120,7 @@ async function readInJobs(source: EventSource, config: TprimeConfig, names: stri
   const length = sum(outputs.map((output) => output.length));
   const columns: Record<string, Float64Array> = {};
   for (const name of names) {
-    columns[name] = concat(outputs.map((output) => decodeColumn(output.columns![name])), length);
+    columns[name] = concatFloat64(outputs.map((output) => decodeColumn(output.columns![name])), length);
   }
   return { length, columns, files: source.files };
 }
@@ -165,13 +166,3 @@ function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
 
-function concat(parts: Float64Array[], length: number): Float64Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Float64Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
