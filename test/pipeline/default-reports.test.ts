@@ -32,6 +32,11 @@ test('build writes index, pages and slides', async () => {
   assert.ok(index.indexOf('demo/') < index.indexOf('2022-08/'), 'newest report first');
 });
 
+test('page title is escaped once', () => {
+  assert.match(augustPage, /<title>T&#39; → tH, fully hadronic/);
+  assert.doesNotMatch(augustPage, /&amp;#39;/);
+});
+
 test('august page and slides show 21 archived AUCs', () => {
   const values = archivedAuc.steps.flatMap((step) => step.auc);
   assert.equal(values.length, 21);
