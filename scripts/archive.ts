@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../analysis/core/errors.ts';
 import { createArchive, extractArchive } from '../analysis/archive/archive.ts';
+import { runCommand } from './command.ts';
 
 const usage = `usage: npm run archive -- --report NAME [--archive-dir DIR] [--root DIR]
        npm run archive -- --verify FILE
@@ -66,12 +67,4 @@ async function verify(file: string): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  if (error instanceof InputError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`error: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  throw error;
-}
+await runCommand(main);

@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../analysis/core/errors.ts';
 import { publishReport } from '../analysis/archive/publish.ts';
+import { runCommand } from './command.ts';
 
 const usage = `usage: npm run publish -- --report NAME --to DIR [options]
 
@@ -65,12 +66,4 @@ async function main(): Promise<void> {
   if (result.url) console.log(result.url);
 }
 
-try {
-  await main();
-} catch (error) {
-  if (error instanceof InputError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    console.error(`error: ${(error as Error).message}`);
-    process.exit(1);
-  }
-  throw error;
-}
+await runCommand(main);

@@ -2,18 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runReport, temporaryRoot } from './helpers.ts';
+import { runReport, temporaryRoot, textReport } from './helpers.ts';
 
-const validReport = `title: Test report
-author: {name: A. Physicist, email: a.physicist@example.org, institute: Some University}
-date: 2026-11-05
-meeting: Group meeting
-sections:
-  - title: Text only
-    motivation: [A bullet]
-`;
+const validReport = textReport('Test report');
 
-/** A build root holding report `x` with the given report.yaml, and a previous build to protect. */
+/** Creates a build root with report `x` from the given report.yaml, and a previous build to protect. */
 async function rootWith(reportYaml: string, files: Record<string, string> = {}): Promise<string> {
   const root = await temporaryRoot();
   await mkdir(join(root, 'content', 'x'), { recursive: true });

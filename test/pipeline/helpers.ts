@@ -30,3 +30,15 @@ export function runReport(args: string[], env: Record<string, string> = {}):
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
+
+/** Returns a report.yaml with one section of text only, which builds without any study. */
+export function textReport(title: string): string {
+  return `title: ${title}
+author: {name: A. Physicist, email: a.physicist@example.org, institute: Some University}
+date: 2026-11-05
+meeting: Group meeting
+sections:
+  - title: Text only
+    motivation: [A bullet]
+`;
+}

@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repositoryRoot, runReport, temporaryRoot } from './helpers.ts';
-
-const textReport = (title: string) => `title: ${title}
-author: {name: A. Physicist, email: a.physicist@example.org, institute: Some University}
-date: 2026-11-05
-meeting: Group meeting
-sections:
-  - title: Text only
-    motivation: [A bullet]
-`;
+import { repositoryRoot, runReport, temporaryRoot, textReport } from './helpers.ts';
 
 async function addReport(root: string, name: string, yaml: string): Promise<void> {
   await mkdir(join(root, 'content', name), { recursive: true });
