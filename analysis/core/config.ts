@@ -50,7 +50,11 @@ export function validate<T>(schema: object, value: unknown, what: string): T {
 function keyPath(pointer: string): string {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let path = '';
-  for (const part of parts) path += /^\d+$/.test(part) ? `[${part}]` : path ? `.${part}` : part;
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) path += `[${part}]`;
+    else if (path) path += `.${part}`;
+    else path = part;
+  }
   return path || '(top level)';
 }
 

@@ -6,7 +6,7 @@ import { InputError } from './errors.ts';
 
 /**
  * A self-contained unit of work: a module exporting `runJob(input)`, and an input that
- * holds everything the job needs (file paths, config, seed). The same job runs in a
+ * contains everything the job needs (file paths, config, seed). The same job runs in a
  * worker thread here or, through `scripts/run-job.ts`, as a batch job elsewhere. Inputs
  * and outputs must survive structured cloning and JSON.
  */

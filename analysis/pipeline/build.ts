@@ -144,11 +144,11 @@ async function runReport(plan: PlannedReport, state: RunState): Promise<BuiltRep
     const key = cacheKey({ kind: planned.kind, config: planned.config, inputs, code, dependencies });
     const previous = await readEnvelope(join(previousDir, `${planned.name}.json`));
     const label = `${plan.name}/${planned.name}`;
-    const wanted = !state.options.only?.length || state.options.only.includes(planned.name);
+    const selectedByOnly = !state.options.only?.length || state.options.only.includes(planned.name);
     const current = previous !== null && previous.key === key;
 
     let envelope: ResultEnvelope;
-    if (previous && (!wanted || (current && !state.options.force))) {
+    if (previous && (!selectedByOnly || (current && !state.options.force))) {
       await copyStudyFiles(previousDir, stagedDir, planned.name);
       envelope = previous;
       state.summary.reused.push(label);
@@ -159,7 +159,7 @@ async function runReport(plan: PlannedReport, state: RunState): Promise<BuiltRep
         log.warn(`${label}: results out of date (its config, inputs or the analysis code changed ` +
           `since ${previous.computed_at}); shown as they are, since --only leaves it out`);
       }
-    } else if (!wanted) {
+    } else if (!selectedByOnly) {
       log.warn(`${label}: no results yet and not selected by --only; its section shows none`);
       continue;
     } else {

@@ -80,7 +80,7 @@ async function listFiles(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-/** The cache key of one study run: what it computes from, and nothing else. */
+/** Computes the cache key of one study run from its kind, config, inputs, code and dependencies only. */
 export function cacheKey(parts: {
   kind: string;
   config: unknown;

@@ -134,7 +134,7 @@ async function planArchived(reportFile: string, section: SectionConfig, where: s
   return { name, kind: study.kind, study, config: document, file, archived: true, inputs: [file], dependsOn: [] };
 }
 
-/** The study's own schema, with the `kind` and `name` keys every config has. */
+/** Returns the study's own schema, with the `kind` and `name` keys every config has. */
 function withNameAndKind(schema: object): object {
   const base = schema as { properties?: Record<string, unknown>; required?: string[] };
   return {
@@ -148,7 +148,7 @@ function withNameAndKind(schema: object): object {
   };
 }
 
-/** The part of a StudyContext that `inputs()` may use: paths only, nothing runs. */
+/** Returns the part of a StudyContext that `inputs()` may use: paths only, nothing runs. */
 function planningContext(configFile: string) {
   return { configFile, resolve: (path: string) => resolveFrom(configFile, path) };
 }

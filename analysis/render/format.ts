@@ -18,7 +18,8 @@ export function formatCell(cell: Cell): string {
 }
 
 function formatNumber(value: number, digits?: number): string {
-  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '∞' : '−∞';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   const text = digits !== undefined ? value.toFixed(digits)
     : Number.isInteger(value) ? String(value)
       : String(Number(value.toPrecision(Math.max(4, integerDigits(value) + 1))));

@@ -114,8 +114,10 @@ function widestPiece(deck: SlideDeck, text: string, style: TextStyle, rule: Brea
 /** Break rule of the body cells of each column: labels, numbers, other text. */
 function bodyRules(table: TableBlock, numeric: boolean[]): BreakRule[] {
   const labels = table.labelColumns ?? 1;
-  return numeric.map((isNumber, column) =>
-    (column < labels ? 'label' : isNumber ? 'none' : 'words'));
+  return numeric.map((isNumber, column) => {
+    if (column < labels) return 'label';
+    return isNumber ? 'none' : 'words';
+  });
 }
 
 /** Formatted body cells, a missing value as on the page; cells past a row's end stay empty. */

@@ -77,9 +77,8 @@ function shownRanks(result: TaylorImportanceResult, of: 'inputs' | 'pairs'): num
 }
 
 /**
- * One row per step, one column per rank, each cell the name and its value. Every column
- * is a label column, because only label cells wrap on the page (at spaces and after
- * underscores), and names such as `missing_energy_magnitude × jet_1_pt` need to.
+ * Builds the ranking table: one row per step, one column per rank, each cell a name and
+ * its value. Only the step column is a label column; the text cells wrap at spaces.
  */
 function rankingTable<Entry extends RankedInput | RankedPair>(result: TaylorImportanceResult,
   of: 'inputs' | 'pairs', name: (entry: Entry) => string, digits: number): TableBlock {

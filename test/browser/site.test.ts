@@ -74,7 +74,8 @@ before(async () => {
   }
   server = await serve(siteDir);
   const address = server.address();
-  assert.ok(address && typeof address === 'object');
+  assert.ok(address, 'server is listening');
+  assert.ok(typeof address === 'object', 'server listens on a TCP address');
   origin = `http://127.0.0.1:${address.port}`;
   await mkdir(SCREENSHOTS, { recursive: true });
   context = await chromium.launchPersistentContext(profileDir, {

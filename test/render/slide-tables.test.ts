@@ -110,7 +110,8 @@ test('short table grows into the room', () => {
   assert.equal(grown.size, MAX_TABLE_SIZE);
   assert.ok(!grown.wrapped);
   const tight = layoutTable(deck, smallTable, CONTENT_WIDTH, 200);
-  assert.ok(tight.size > BASE_TABLE_SIZE && tight.size < MAX_TABLE_SIZE, `size ${tight.size}`);
+  assert.ok(tight.size > BASE_TABLE_SIZE, `size ${tight.size} above the base size`);
+  assert.ok(tight.size < MAX_TABLE_SIZE, `size ${tight.size} below the maximum`);
 });
 
 test('header lines stay above first row', () => {
@@ -133,7 +134,8 @@ test('header lines stay above first row', () => {
     assert.ok(box.y + box.height <= headerBottom + 0.01, `'${box.label}' runs into the rows`);
   }
   const firstRow = deck.layout.find((box) => box.label === 'standard');
-  assert.ok(firstRow && firstRow.y >= headerBottom, 'first row starts inside the header');
+  assert.ok(firstRow, 'first row is drawn');
+  assert.ok(firstRow.y >= headerBottom, 'first row starts below the header');
 });
 
 test('text cells wrap at spaces', () => {
