@@ -24,17 +24,18 @@ const PARKED_RESULTS = 'old-results-';
 
 export async function createStaging(root: string, log: Logger): Promise<Staging> {
   const dir = join(root, `.build-${randomBytes(4).toString('hex')}`);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, PID_FILE), String(process.pid));
-
   const onSignal = (signal: NodeJS.Signals) => {
     // Synchronous: the process exits right after, with the shell's code for the signal.
     rmSync(dir, { recursive: true, force: true });
     log.warn(`build interrupted by ${signal}; the previous results/ and _site/ are unchanged`);
     process.exit(signal === 'SIGINT' ? 130 : 143);
   };
+  // The handlers come first, so that no signal can arrive after the folder exists but
+  // before it would be removed.
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, PID_FILE), String(process.pid));
 
   return {
     dir,
